@@ -1,0 +1,26 @@
+package fr.cpts.hub.server.flow;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+
+/** The HAPI generic client a GP software or the SAS platform would use, pointed at the test hub. */
+final class HubClient {
+
+  static final FhirContext FHIR = FhirContext.forR4Cached();
+
+  static {
+    FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
+  }
+
+  private HubClient() {}
+
+  static String base(int port) {
+    return "http://localhost:" + port + "/fhir";
+  }
+
+  static IGenericClient of(int port) {
+    return FHIR.newRestfulGenericClient(base(port));
+  }
+}

@@ -1,0 +1,130 @@
+package fr.cpts.hub.server.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import fr.cpts.hub.server.fhir.FrIdentifiers;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** A GP software publishing a practitioner: create, read, update, history, conditional writes. */
+@HubIntegrationTest
+class PractitionerCrudIT {
+
+  /** IDNPS numbers unique to this test class, away from the demo's 8100000xxxxx range. */
+  private static final AtomicInteger NEXT = new AtomicInteger(0);
+
+  @LocalServerPort int port;
+
+  private static String newIdnps() {
+    return String.format("8199%08d", NEXT.incrementAndGet());
+  }
+
+  private static Practitioner practitioner(String idnps, String family) {
+    Practitioner practitioner = new Practitioner();
+    practitioner.addIdentifier().setSystem(FrIdentifiers.IDNPS).setValue(idnps);
+    practitioner.addName().setFamily(family).addGiven("Jeanne");
+    practitioner.setActive(true);
+    return practitioner;
+  }
+
+  @Test
+  void create_read_update_history_vread_delete() {
+    IGenericClient client = HubClient.of(port);
+    String idnps = newIdnps();
+
+    MethodOutcome created = client.create().resource(practitioner(idnps, "KERGOAT")).execute();
+    assertThat(created.getCreated()).isTrue();
+    IdType id = (IdType) created.getId();
+    assertThat(id.getVersionIdPart()).isEqualTo("1");
+
+    Practitioner read =
+        client.read().resource(Practitioner.class).withId(id.toUnqualifiedVersionless()).execute();
+    assertThat(read.getNameFirstRep().getFamily()).isEqualTo("KERGOAT");
+
+    read.getNameFirstRep().setFamily("KERGOAT-MADEC");
+    MethodOutcome updated = client.update().resource(read).execute();
+    assertThat(updated.getId().getVersionIdPart()).isEqualTo("2");
+
+    Bundle history =
+        client
+            .history()
+            .onInstance(id.toUnqualifiedVersionless())
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(history.getEntry()).hasSize(2);
+
+    Practitioner first =
+        client.read().resource(Practitioner.class).withIdAndVersion(id.getIdPart(), "1").execute();
+    assertThat(first.getNameFirstRep().getFamily()).isEqualTo("KERGOAT");
+
+    client.delete().resourceById(id.toUnqualifiedVersionless()).execute();
+    assertThatThrownBy(
+            () ->
+                client
+                    .read()
+                    .resource(Practitioner.class)
+                    .withId(id.toUnqualifiedVersionless())
+                    .execute())
+        .isInstanceOf(ResourceGoneException.class);
+  }
+
+  @Test
+  void conditionalPutByIdentifier_twice_leavesExactlyOneResource() {
+    IGenericClient client = HubClient.of(port);
+    String idnps = newIdnps();
+    String match = "Practitioner?identifier=" + FrIdentifiers.IDNPS + "|" + idnps;
+
+    MethodOutcome first =
+        client.update().resource(practitioner(idnps, "LE DREN")).conditionalByUrl(match).execute();
+    MethodOutcome second =
+        client.update().resource(practitioner(idnps, "LE DREN")).conditionalByUrl(match).execute();
+
+    assertThat(first.getCreated()).isTrue();
+    assertThat(second.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
+    assertThat(countByIdnps(client, idnps)).isEqualTo(1);
+  }
+
+  @Test
+  void conditionalCreateIfNoneExist_twice_createsOnce() {
+    IGenericClient client = HubClient.of(port);
+    String idnps = newIdnps();
+    String condition = "identifier=" + FrIdentifiers.IDNPS + "|" + idnps;
+
+    MethodOutcome first =
+        client
+            .create()
+            .resource(practitioner(idnps, "RIOU"))
+            .conditionalByUrl("Practitioner?" + condition)
+            .execute();
+    MethodOutcome second =
+        client
+            .create()
+            .resource(practitioner(idnps, "RIOU"))
+            .conditionalByUrl("Practitioner?" + condition)
+            .execute();
+
+    assertThat(first.getCreated()).isTrue();
+    assertThat(second.getCreated()).isNotEqualTo(Boolean.TRUE);
+    assertThat(second.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
+    assertThat(countByIdnps(client, idnps)).isEqualTo(1);
+  }
+
+  private static int countByIdnps(IGenericClient client, String idnps) {
+    Bundle bundle =
+        client
+            .search()
+            .forResource(Practitioner.class)
+            .where(Practitioner.IDENTIFIER.exactly().systemAndCode(FrIdentifiers.IDNPS, idnps))
+            .returnBundle(Bundle.class)
+            .execute();
+    return bundle.getTotal();
+  }
+}
