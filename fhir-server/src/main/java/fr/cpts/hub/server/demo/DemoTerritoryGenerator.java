@@ -156,17 +156,15 @@ public final class DemoTerritoryGenerator {
               "560099990",
               CATEGORIE_CPTS);
       Location cptsSite = site("cpts", cpts, COMMUNES.get(0), "2", "+33297000000");
-      HealthcareService snp = new HealthcareService();
-      snp.setId(uuid("healthcare-service", "cpts-snp"));
-      snp.addIdentifier(identifier(HubIdentifiers.HEALTHCARE_SERVICE, "cpts-snp"));
-      snp.setActive(true);
-      snp.setName("Soins non programmés de la CPTS du Golfe (démo)");
-      snp.setProvidedBy(ref(cpts));
-      snp.addLocation(ref(cptsSite));
+      HealthcareService snp =
+          service(
+              "cpts-snp",
+              "Soins non programmés de la CPTS du Golfe (démo)",
+              cpts,
+              cptsSite,
+              "+33297000000");
       snp.addType(
           new CodeableConcept(new Coding(TRE_R66_CATEGORIE_ETABLISSEMENT, CATEGORIE_CPTS, "CPTS")));
-      snp.addTelecom(phone("+33297000000"));
-      directory.add(snp);
 
       Organization mus =
           structure(
@@ -242,6 +240,20 @@ public final class DemoTerritoryGenerator {
       }
       directory.add(organization);
       return organization;
+    }
+
+    private HealthcareService service(
+        String key, String name, Organization providedBy, Location location, String phone) {
+      HealthcareService service = new HealthcareService();
+      service.setId(uuid("healthcare-service", key));
+      service.addIdentifier(identifier(HubIdentifiers.HEALTHCARE_SERVICE, key));
+      service.setActive(true);
+      service.setName(name);
+      service.setProvidedBy(ref(providedBy));
+      service.addLocation(ref(location));
+      service.addTelecom(phone(phone));
+      directory.add(service);
+      return service;
     }
 
     private Location site(
@@ -439,15 +451,13 @@ public final class DemoTerritoryGenerator {
               "56020000000012",
               null);
       Location site = site("radiologie", group, COMMUNES.get(0), "5", "+33297030303");
-      HealthcareService imaging = new HealthcareService();
-      imaging.setId(uuid("healthcare-service", "imagerie"));
-      imaging.addIdentifier(identifier(HubIdentifiers.HEALTHCARE_SERVICE, "imagerie"));
-      imaging.setActive(true);
-      imaging.setName("Imagerie : créneaux réservés aux médecins partenaires");
-      imaging.setProvidedBy(ref(group));
-      imaging.addLocation(ref(site));
-      imaging.addTelecom(phone("+33297030303"));
-      directory.add(imaging);
+      HealthcareService imaging =
+          service(
+              "imagerie",
+              "Imagerie : créneaux réservés aux médecins partenaires",
+              group,
+              site,
+              "+33297030303");
 
       SplittableRandom random = new SplittableRandom(spec.seed() ^ 0x5ADL);
       device("echographe", "US", "Échographe", group, site, imaging, random);

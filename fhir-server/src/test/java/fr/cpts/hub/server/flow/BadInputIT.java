@@ -31,13 +31,7 @@ class BadInputIT {
 
   @Test
   void unknownResourceType_isRejectedWith404_andOperationOutcome() throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(HubClient.base(port) + "/Spaceship?name=x"))
-                .header("Accept", "application/fhir+json")
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = get("/Spaceship?name=x");
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertOperationOutcome(response);
@@ -62,16 +56,19 @@ class BadInputIT {
 
   @Test
   void invalidSearchParameter_isRejectedWith400() throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(HubClient.base(port) + "/Slot?start=notadate"))
-                .header("Accept", "application/fhir+json")
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = get("/Slot?start=notadate");
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertOperationOutcome(response);
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(HubClient.base(port) + path))
+            .header("Accept", "application/fhir+json")
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String path, String contentType, String body)
