@@ -54,8 +54,8 @@ public class FhirJpaConfig {
         properties.reuseCachedSearchResultsMillis() > 0
             ? properties.reuseCachedSearchResultsMillis()
             : null);
-    // Clients send their own ids for nothing but the demo data; plain server-assigned ids
-    // otherwise.
+    // A client may PUT its own id only if it is not purely numeric: it never collides with the
+    // server's numeric ids.
     settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ALPHANUMERIC);
     settings.setAllowMultipleDelete(false);
     settings.setAllowExternalReferences(false);

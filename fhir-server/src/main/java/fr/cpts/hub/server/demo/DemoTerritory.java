@@ -1,7 +1,6 @@
 package fr.cpts.hub.server.demo;
 
 import java.util.List;
-import java.util.Map;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Slot;
 
@@ -27,12 +26,4 @@ public record DemoTerritory(
    * @param scheduleKeys identifier values of the GP's schedules, one per place of practice
    */
   public record GeneralPractitioner(String idnps, String rpps, List<String> scheduleKeys) {}
-
-  /** The GPs by IDNPS. */
-  public Map<String, GeneralPractitioner> generalPractitionersByIdnps() {
-    return generalPractitioners.stream()
-        .collect(
-            java.util.stream.Collectors.toMap(
-                GeneralPractitioner::idnps, gp -> gp, (a, b) -> a, java.util.LinkedHashMap::new));
-  }
 }
