@@ -1,5 +1,6 @@
 package fr.cpts.hub.server.demo;
 
+import fr.cpts.hub.server.config.ClockConfig;
 import java.time.LocalDate;
 import java.time.ZoneId;
 
@@ -21,8 +22,6 @@ public record DemoTerritorySpec(
     int snpSlotsPerDay,
     ZoneId zone) {
 
-  public static final ZoneId PARIS = ZoneId.of("Europe/Paris");
-
   public DemoTerritorySpec {
     if (generalPractitioners < 1 || generalPractitioners > 99_999) {
       throw new IllegalArgumentException("generalPractitioners must be within 1..99999");
@@ -37,6 +36,6 @@ public record DemoTerritorySpec(
 
   /** The demo's usual shape: slots from {@code firstDay}, 8 SNP slots a day. */
   public static DemoTerritorySpec demo(int generalPractitioners, long seed, LocalDate firstDay) {
-    return new DemoTerritorySpec(generalPractitioners, seed, firstDay, 3, 8, PARIS);
+    return new DemoTerritorySpec(generalPractitioners, seed, firstDay, 3, 8, ClockConfig.PARIS);
   }
 }

@@ -1,6 +1,7 @@
 package fr.cpts.hub.server.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -42,11 +43,17 @@ class PersonalDataLoggingIT {
             .returnBundle(Bundle.class)
             .execute();
     assertThat(found.getTotal()).isEqualTo(1);
-    try {
-      client.search().byUrl("Patient?birthdate=" + FAMILY).returnBundle(Bundle.class).execute();
-    } catch (BaseServerResponseException expected) {
-      assertThat(expected.getStatusCode()).isEqualTo(400);
-    }
+    BaseServerResponseException rejected =
+        catchThrowableOfType(
+            BaseServerResponseException.class,
+            () ->
+                client
+                    .search()
+                    .byUrl("Patient?birthdate=" + FAMILY)
+                    .returnBundle(Bundle.class)
+                    .execute());
+    assertThat(rejected).isNotNull();
+    assertThat(rejected.getStatusCode()).isEqualTo(400);
 
     assertThat(output.getAll())
         .contains("fr.cpts.hub.access")

@@ -3,6 +3,7 @@ package fr.cpts.hub.server.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import fr.cpts.hub.server.config.ClockConfig;
 import fr.cpts.hub.server.demo.DemoTerritory;
 import fr.cpts.hub.server.demo.DemoTerritory.GeneralPractitioner;
 import fr.cpts.hub.server.demo.DemoTerritoryGenerator;
@@ -11,7 +12,6 @@ import fr.cpts.hub.server.fhir.FrIdentifiers;
 import fr.cpts.hub.server.fhir.HubIdentifiers;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Set;
@@ -36,8 +36,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @HubIntegrationTest
 class SasSlotSearchIT {
 
-  private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
-
   @LocalServerPort int port;
   @Autowired DemoTerritoryLoader loader;
 
@@ -52,8 +50,8 @@ class SasSlotSearchIT {
     // A window that cuts into the data on both ends: today from noon to the day after tomorrow
     // noon.
     LocalDate today = loader.spec().firstDay();
-    ZonedDateTime from = today.atTime(12, 0).atZone(PARIS);
-    ZonedDateTime to = today.plusDays(2).atTime(12, 0).atZone(PARIS);
+    ZonedDateTime from = today.atTime(12, 0).atZone(ClockConfig.PARIS);
+    ZonedDateTime to = today.plusDays(2).atTime(12, 0).atZone(ClockConfig.PARIS);
     String url =
         "Slot?_include=Slot:schedule&_include:iterate=Schedule:actor"
             + "&start=ge"
@@ -141,7 +139,7 @@ class SasSlotSearchIT {
   @Test
   void sasSearch_unknownPractitioner_answersAnEmptySearchsetWithTotalZero() {
     LocalDate today = loader.spec().firstDay();
-    OffsetDateTime from = today.atStartOfDay(PARIS).toOffsetDateTime();
+    OffsetDateTime from = today.atStartOfDay(ClockConfig.PARIS).toOffsetDateTime();
     String url =
         "Slot?_include=Slot:schedule&_include:iterate=Schedule:actor&start=ge"
             + from
