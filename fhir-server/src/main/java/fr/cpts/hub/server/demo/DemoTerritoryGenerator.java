@@ -1,16 +1,16 @@
 package fr.cpts.hub.server.demo;
 
-import static fr.cpts.hub.server.fhir.FrCodeSystems.CATEGORIE_CPTS;
-import static fr.cpts.hub.server.fhir.FrCodeSystems.CATEGORIE_MAISON_SANTE;
-import static fr.cpts.hub.server.fhir.FrCodeSystems.DICOM_DCM;
-import static fr.cpts.hub.server.fhir.FrCodeSystems.TRE_R66_CATEGORIE_ETABLISSEMENT;
+import static fr.cpts.hub.profiles.FrCodeSystems.CATEGORIE_CPTS;
+import static fr.cpts.hub.profiles.FrCodeSystems.CATEGORIE_MAISON_SANTE;
+import static fr.cpts.hub.profiles.FrCodeSystems.DICOM_DCM;
+import static fr.cpts.hub.profiles.FrCodeSystems.TRE_R66_CATEGORIE_ETABLISSEMENT;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import fr.cpts.hub.server.demo.DemoTerritory.GeneralPractitioner;
-import fr.cpts.hub.server.fhir.FrCodeSystems;
-import fr.cpts.hub.server.fhir.FrExtensions;
-import fr.cpts.hub.server.fhir.FrIdentifiers;
-import fr.cpts.hub.server.fhir.HubIdentifiers;
+import fr.cpts.hub.profiles.FrCodeSystems;
+import fr.cpts.hub.profiles.FrExtensions;
+import fr.cpts.hub.profiles.FrIdentifiers;
+import fr.cpts.hub.profiles.HubIdentifiers;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalTime;

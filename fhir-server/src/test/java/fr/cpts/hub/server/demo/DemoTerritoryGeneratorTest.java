@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
-import fr.cpts.hub.server.fhir.FrCodeSystems;
-import fr.cpts.hub.server.fhir.FrIdentifiers;
+import fr.cpts.hub.profiles.FrCodeSystems;
+import fr.cpts.hub.profiles.FrIdentifiers;
 import java.time.LocalDate;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import fr.cpts.hub.server.fhir.HubIdentifiers;
+import fr.cpts.hub.profiles.HubIdentifiers;
 import java.time.OffsetDateTime;
 import java.util.Date;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package fr.cpts.hub.server.fhir;
+package fr.cpts.hub.profiles;
 
 /**
  * The hub's own identifier systems, under its canonical base, for things no national register

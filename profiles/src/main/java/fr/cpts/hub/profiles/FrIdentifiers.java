@@ -1,4 +1,4 @@
-package fr.cpts.hub.server.fhir;
+package fr.cpts.hub.profiles;
 
 /** French national identifier systems (FR Core), written once. */
 public final class FrIdentifiers {

@@ -1,4 +1,4 @@
-package fr.cpts.hub.server.fhir;
+package fr.cpts.hub.profiles;
 
 /** Code systems the hub uses: ANS NOS terminologies (TRE) and HL7 ones, written once. */
 public final class FrCodeSystems {

@@ -1,0 +1,54 @@
+package fr.cpts.hub.profiles;
+
+/** Canonical URLs of the hub's profiles and extensions, under its canonical base, written once. */
+public final class HubProfiles {
+
+  private static final String SD = HubIdentifiers.CANONICAL_BASE + "/StructureDefinition/";
+
+  public static final String PRACTITIONER = SD + "hub-practitioner";
+  public static final String PRACTITIONER_ROLE = SD + "hub-practitioner-role";
+  public static final String ORGANIZATION = SD + "hub-organization";
+  public static final String LOCATION = SD + "hub-location";
+  public static final String HEALTHCARE_SERVICE = SD + "hub-healthcare-service";
+  public static final String DEVICE = SD + "hub-device";
+  public static final String SCHEDULE = SD + "hub-schedule";
+  public static final String SLOT = SD + "hub-slot";
+  public static final String APPOINTMENT = SD + "hub-appointment";
+  public static final String SERVICE_REQUEST_IMAGING = SD + "hub-service-request-imaging";
+  public static final String SERVICE_REQUEST_SNP = SD + "hub-service-request-snp";
+  public static final String SERVICE_REQUEST_MT = SD + "hub-service-request-mt";
+  public static final String TASK = SD + "hub-task";
+  public static final String PATIENT = SD + "hub-patient";
+  public static final String PATIENT_INS = SD + "hub-patient-ins";
+  public static final String IMAGING_STUDY = SD + "hub-imaging-study";
+  public static final String ENDPOINT_WADO = SD + "hub-endpoint-wado";
+  public static final String DIAGNOSTIC_REPORT_IMAGING = SD + "hub-diagnostic-report-imaging";
+  public static final String AUDIT_EVENT = SD + "hub-audit-event";
+
+  /** Extension: accepts new patients as médecin traitant (accepting, capacity, since...). */
+  public static final String EXT_ACCEPTS_NEW_PATIENTS = SD + "hub-accepts-new-patients";
+
+  /** Extension: takes part in unscheduled care (participating, mode, since). */
+  public static final String EXT_SNP_PARTICIPATION = SD + "hub-snp-participation";
+
+  /** Extension: a language spoken with patients (BCP-47 code). */
+  public static final String EXT_SPOKEN_LANGUAGE = SD + "hub-spoken-language";
+
+  private static final String CS = HubIdentifiers.CANONICAL_BASE + "/CodeSystem/";
+
+  public static final String CS_SNP_MODE = CS + "hub-snp-mode";
+  public static final String CS_REQUEST_CATEGORY = CS + "hub-request-category";
+  public static final String CS_TASK_TYPE = CS + "hub-task-type";
+  public static final String CS_PATIENT_GROUP = CS + "hub-patient-group";
+
+  /** Search parameter codes the hub adds to the base ones. */
+  public static final String SP_SERVICE_TYPE_REFERENCE = "service-type-reference";
+
+  public static final String SP_ACCEPTS_NEW_PATIENTS = "accepts-new-patients";
+  public static final String SP_SNP_PARTICIPATION = "snp-participation";
+  public static final String SP_SNP_MODE = "snp-mode";
+  public static final String SP_QUALIFICATION_CODE = "qualification-code";
+  public static final String SP_ADDRESS_INSEE_CODE = "address-insee-code";
+
+  private HubProfiles() {}
+}

@@ -1,0 +1,174 @@
+package fr.cpts.hub.profiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.ElementDefinition;
+import org.hl7.fhir.r4.model.ElementDefinition.ElementDefinitionConstraintComponent;
+import org.hl7.fhir.r4.model.MetadataResource;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.SearchParameter;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HubPackageTest {
+
+  static final FhirContext FHIR = FhirContext.forR4Cached();
+  static HubPackage hubPackage;
+
+  @BeforeAll
+  static void load() {
+    hubPackage = HubPackage.load(FHIR);
+  }
+
+  @Test
+  void load_readsEveryResourceOfThePackage_withItsCounts() {
+    assertThat(hubPackage.name()).isEqualTo("fr.cpts.hub");
+    assertThat(hubPackage.profiles()).hasSize(19);
+    assertThat(hubPackage.extensions()).hasSize(8);
+    assertThat(hubPackage.structureDefinitions()).hasSize(27);
+    assertThat(hubPackage.codeSystems()).hasSize(10);
+    assertThat(hubPackage.valueSets()).hasSize(12);
+    assertThat(hubPackage.searchParameters()).hasSize(6);
+    assertThat(hubPackage.resources()).hasSize(27 + 10 + 12 + 6);
+  }
+
+  @Test
+  void everyResource_isActive_atThePackageVersion_underAKnownCanonical() {
+    for (Resource resource : hubPackage.resources()) {
+      MetadataResource metadata = (MetadataResource) resource;
+      assertThat(metadata.getStatus().toCode()).as(metadata.getUrl()).isEqualTo("active");
+      assertThat(metadata.getVersion()).as(metadata.getUrl()).isEqualTo(hubPackage.version());
+      assertThat(metadata.getUrl())
+          .as("the hub's own base, or the FR Core / NOS / HL7 URL of a definition held locally")
+          .matches(
+              "^(https://fhir\\.cpts-hub\\.fr/|https://hl7\\.fr/ig/fhir/core/StructureDefinition/"
+                  + "|https://mos\\.esante\\.gouv\\.fr/NOS/|http://hl7\\.org/fhir/5\\.0/).*");
+      assertThat(metadata.getUrl()).endsWith(metadata.getIdPart());
+    }
+  }
+
+  @Test
+  void everyProfileAndExtension_getsASnapshot_keepingEveryDifferentialElement() {
+    PrePopulatedValidationSupport conformance = new PrePopulatedValidationSupport(FHIR);
+    hubPackage.resources().forEach(conformance::addResource);
+    ValidationSupportChain chain =
+        new ValidationSupportChain(
+            conformance,
+            new DefaultProfileValidationSupport(FHIR),
+            new SnapshotGeneratingValidationSupport(FHIR));
+    for (StructureDefinition sd :
+        HubProfileValidator.inDependencyOrder(hubPackage.structureDefinitions())) {
+      assertThat(sd.hasSnapshot()).as("source is a differential: " + sd.getUrl()).isFalse();
+      StructureDefinition generated = HubProfileValidator.snapshot(chain, sd);
+      conformance.addStructureDefinition(generated);
+      Set<String> snapshotIds =
+          generated.getSnapshot().getElement().stream()
+              .map(ElementDefinition::getId)
+              .collect(Collectors.toSet());
+      for (ElementDefinition differential : sd.getDifferential().getElement()) {
+        assertThat(snapshotIds)
+            .as("snapshot of %s keeps differential element %s", sd.getUrl(), differential.getId())
+            .contains(differential.getId());
+      }
+    }
+  }
+
+  @Test
+  void everyInvariantAndSearchExpression_compiles() {
+    int invariants = 0;
+    for (StructureDefinition sd : hubPackage.structureDefinitions()) {
+      for (ElementDefinition element : sd.getDifferential().getElement()) {
+        for (ElementDefinitionConstraintComponent constraint : element.getConstraint()) {
+          assertThat(constraint.getKey()).startsWith("hub-");
+          assertThat(constraint.getHuman()).isNotBlank();
+          assertThatCode(() -> FHIR.newFhirPath().parse(constraint.getExpression()))
+              .as(sd.getId() + " " + constraint.getKey())
+              .doesNotThrowAnyException();
+          invariants++;
+        }
+      }
+    }
+    assertThat(invariants).isGreaterThanOrEqualTo(25);
+    for (SearchParameter parameter : hubPackage.searchParameters()) {
+      assertThatCode(() -> FHIR.newFhirPath().parse(parameter.getExpression()))
+          .as(parameter.getCode())
+          .doesNotThrowAnyException();
+    }
+  }
+
+  @Test
+  void everyValueSetConcept_existsInItsCodeSystem_whenThePackageHoldsIt() {
+    Map<String, CodeSystem> systems =
+        hubPackage.codeSystems().stream().collect(Collectors.toMap(CodeSystem::getUrl, cs -> cs));
+    for (ValueSet valueSet : hubPackage.valueSets()) {
+      for (ValueSet.ConceptSetComponent include : valueSet.getCompose().getInclude()) {
+        CodeSystem system = systems.get(include.getSystem());
+        if (system == null) {
+          assertThat(include.getSystem()).startsWith("http://terminology.hl7.org/CodeSystem/");
+          continue;
+        }
+        Set<String> codes =
+            system.getConcept().stream()
+                .map(CodeSystem.ConceptDefinitionComponent::getCode)
+                .collect(Collectors.toSet());
+        include
+            .getConcept()
+            .forEach(c -> assertThat(codes).as(valueSet.getUrl()).contains(c.getCode()));
+      }
+    }
+  }
+
+  @Test
+  void everyBindingAndExtensionProfile_pointsIntoThePackageOrTheCore() {
+    Set<String> known =
+        hubPackage.resources().stream()
+            .map(r -> ((MetadataResource) r).getUrl())
+            .collect(Collectors.toSet());
+    for (StructureDefinition sd : hubPackage.structureDefinitions()) {
+      for (ElementDefinition element : sd.getDifferential().getElement()) {
+        if (element.hasBinding() && element.getBinding().hasValueSet()) {
+          String valueSet = element.getBinding().getValueSet();
+          assertThat(known.contains(valueSet) || valueSet.startsWith("http://hl7.org/fhir/"))
+              .as(sd.getId() + " binds " + valueSet)
+              .isTrue();
+        }
+        for (ElementDefinition.TypeRefComponent type : element.getType()) {
+          for (CanonicalType profile : type.getProfile()) {
+            String url = profile.getValue();
+            assertThat(known.contains(url) || url.startsWith("http://hl7.org/fhir/"))
+                .as(sd.getId() + " uses " + url)
+                .isTrue();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void validator_choosesTheDefaultProfilePerType_andNoneWhereSeveralCompete() {
+    HubProfileValidator validator = new HubProfileValidator(FHIR, hubPackage);
+    Map<String, List<String>> byType = validator.profilesByType();
+    assertThat(byType.get("ServiceRequest")).hasSize(3);
+    assertThat(byType.get("Patient"))
+        .containsExactlyInAnyOrder(HubProfiles.PATIENT, HubProfiles.PATIENT_INS);
+    assertThat(validator.select(new org.hl7.fhir.r4.model.Patient()).profiles())
+        .containsExactly(HubProfiles.PATIENT);
+    assertThat(validator.select(new org.hl7.fhir.r4.model.ServiceRequest()).problem())
+        .startsWith("HUB-0301");
+    assertThat(validator.isProfiled("Binary")).isFalse();
+  }
+}
