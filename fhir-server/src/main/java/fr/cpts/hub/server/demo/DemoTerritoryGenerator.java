@@ -6,11 +6,12 @@ import static fr.cpts.hub.profiles.FrCodeSystems.DICOM_DCM;
 import static fr.cpts.hub.profiles.FrCodeSystems.TRE_R66_CATEGORIE_ETABLISSEMENT;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
-import fr.cpts.hub.server.demo.DemoTerritory.GeneralPractitioner;
 import fr.cpts.hub.profiles.FrCodeSystems;
 import fr.cpts.hub.profiles.FrExtensions;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubIdentifiers;
+import fr.cpts.hub.profiles.HubProfiles;
+import fr.cpts.hub.server.demo.DemoTerritory.GeneralPractitioner;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -23,12 +24,16 @@ import java.util.SplittableRandom;
 import java.util.TimeZone;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Address;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
@@ -42,6 +47,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
+import org.hl7.fhir.r4.model.UnsignedIntType;
 
 /**
  * Generates a synthetic CPTS territory around Vannes (Morbihan): the CPTS and its SNP service, a
@@ -359,8 +365,14 @@ public final class DemoTerritoryGenerator {
       role.addLocation(ref(practice.location()));
       role.addCode(
           new CodeableConcept(
-              new Coding(FrCodeSystems.TRE_R22_GENRE_ACTIVITE, "GENR01", "Diagnostic et soins")));
+              new Coding(
+                  FrCodeSystems.TRE_R22_GENRE_ACTIVITE,
+                  "GENR01",
+                  "Activité standard de soin ou de pharmacien")));
+      role.addCode(
+          new CodeableConcept(new Coding(FrCodeSystems.TRE_R23_MODE_EXERCICE, "L", "Libéral")));
       role.addTelecom(phone(practice.phone()));
+      directoryFlags(role, key, cptsVolunteer);
       directory.add(role);
 
       Schedule schedule = new Schedule();
@@ -382,6 +394,48 @@ public final class DemoTerritoryGenerator {
         snpSlots(rpps, key, spec.firstDay().plusDays(d), random, cptsVolunteer, snp);
       }
       return key;
+    }
+
+    /**
+     * The two flags no national register has, and the languages spoken, drawn from a stream of
+     * their own so that they change nothing else of the territory: about 40 % of places accept new
+     * patients as médecin traitant; every GP publishes SNP slots, CPTS volunteers also answer
+     * alerts.
+     */
+    private void directoryFlags(PractitionerRole role, String key, boolean cptsVolunteer) {
+      SplittableRandom flags = new SplittableRandom(spec.seed() * 7_919L + key.hashCode());
+      Extension accepts = role.addExtension().setUrl(HubProfiles.EXT_ACCEPTS_NEW_PATIENTS);
+      boolean accepting = flags.nextInt(5) < 2;
+      accepts.addExtension("accepting", new BooleanType(accepting));
+      if (accepting) {
+        accepts.addExtension("capacity", new UnsignedIntType(5 + flags.nextInt(36)));
+        accepts.addExtension("since", new DateType("2026-09-01"));
+        List<String> groups = List.of("children", "adults", "elderly", "ald", "c2s");
+        accepts.addExtension(
+            "condition",
+            new CodeableConcept(
+                new Coding(
+                    HubProfiles.CS_PATIENT_GROUP, groups.get(flags.nextInt(groups.size())), null)));
+      }
+      Extension snp = role.addExtension().setUrl(HubProfiles.EXT_SNP_PARTICIPATION);
+      snp.addExtension("participating", new BooleanType(true));
+      snp.addExtension("mode", new Coding(HubProfiles.CS_SNP_MODE, "slots", null));
+      if (cptsVolunteer) {
+        snp.addExtension("mode", new Coding(HubProfiles.CS_SNP_MODE, "alerts", null));
+      }
+      if (flags.nextInt(3) == 0) {
+        snp.addExtension("mode", new Coding(HubProfiles.CS_SNP_MODE, "home-visits", null));
+      }
+      if (flags.nextInt(2) == 0) {
+        snp.addExtension("mode", new Coding(HubProfiles.CS_SNP_MODE, "teleconsultation", null));
+      }
+      role.addExtension(HubProfiles.EXT_SPOKEN_LANGUAGE, new CodeType("fr"));
+      if (flags.nextInt(10) < 3) {
+        role.addExtension(HubProfiles.EXT_SPOKEN_LANGUAGE, new CodeType("en"));
+      }
+      if (flags.nextInt(10) == 0) {
+        role.addExtension(HubProfiles.EXT_SPOKEN_LANGUAGE, new CodeType("br"));
+      }
     }
 
     /** Half of the day's slots in the morning from 8:00, half in the afternoon from 14:00. */

@@ -3,23 +3,33 @@ package fr.cpts.hub.server.interceptor;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import fr.cpts.hub.profiles.HubProfileValidator;
 import fr.cpts.hub.server.config.HubInterceptor;
+import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.springframework.stereotype.Component;
 
 /**
- * Completes the generated CapabilityStatement: names the software, and declares the {@code batch}
- * system interaction, which HAPI's JPA system provider serves on the same endpoint as {@code
- * transaction} but does not list. It changes nothing else.
+ * Completes the generated CapabilityStatement: names the software, lists the hub's profiles of each
+ * resource type in {@code supportedProfile}, and declares the {@code batch} system interaction,
+ * which HAPI's JPA system provider serves on the same endpoint as {@code transaction} but does not
+ * list. It changes nothing else.
  */
 @Component
 @Interceptor
 public class CapabilityStatementInterceptor implements HubInterceptor {
 
   static final String SOFTWARE_NAME = "cpts-hub";
+
+  private final HubProfileValidator profiles;
+
+  public CapabilityStatementInterceptor(HubProfileValidator profiles) {
+    this.profiles = profiles;
+  }
 
   @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
   public void complete(IBaseConformance generated) {
@@ -28,6 +38,15 @@ public class CapabilityStatementInterceptor implements HubInterceptor {
     }
     capabilities.getSoftware().setName(SOFTWARE_NAME);
     for (CapabilityStatementRestComponent rest : capabilities.getRest()) {
+      for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
+        for (String profile :
+            profiles.profilesByType().getOrDefault(resource.getType(), List.of())) {
+          if (resource.getSupportedProfile().stream()
+              .noneMatch(p -> profile.equals(p.getValue()))) {
+            resource.addSupportedProfile(profile);
+          }
+        }
+      }
       boolean hasBatch =
           rest.getInteraction().stream()
               .anyMatch(i -> i.getCode() == SystemRestfulInteraction.BATCH);

@@ -41,7 +41,9 @@ class DemoTerritoryLoaderIT {
     assertThat(
             count(
                 client,
-                "Organization?type=https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement|604"))
+                "Organization?type=https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement|604"
+                    + "&identifier=urn:oid:1.2.250.1.71.4.2.2|1560099990"))
+        .as("the demo's CPTS, by its category and IDNST (the guide's examples add another)")
         .isEqualTo(1);
     assertThat(count(client, "Device")).isGreaterThanOrEqualTo(2);
     assertThat(count(client, "Slot?status=free")).isPositive();

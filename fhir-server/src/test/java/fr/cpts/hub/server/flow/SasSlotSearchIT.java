@@ -3,13 +3,13 @@ package fr.cpts.hub.server.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import fr.cpts.hub.profiles.FrIdentifiers;
+import fr.cpts.hub.profiles.HubIdentifiers;
 import fr.cpts.hub.server.config.ClockConfig;
 import fr.cpts.hub.server.demo.DemoTerritory;
 import fr.cpts.hub.server.demo.DemoTerritory.GeneralPractitioner;
 import fr.cpts.hub.server.demo.DemoTerritoryGenerator;
 import fr.cpts.hub.server.demo.DemoTerritoryLoader;
-import fr.cpts.hub.profiles.FrIdentifiers;
-import fr.cpts.hub.profiles.HubIdentifiers;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;

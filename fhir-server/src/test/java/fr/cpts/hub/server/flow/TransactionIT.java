@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import fr.cpts.hub.profiles.FrCodeSystems;
+import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubIdentifiers;
 import java.time.OffsetDateTime;
 import java.util.Date;
@@ -12,6 +14,8 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Schedule;
@@ -66,8 +70,7 @@ class TransactionIT {
     Bundle batch = scheduleWithSlots(key, true);
     batch.setType(BundleType.BATCH);
     // In a batch, entries cannot reference each other: give the schedule up front.
-    Schedule schedule = new Schedule();
-    schedule.addIdentifier().setSystem(HubIdentifiers.SCHEDULE).setValue(key);
+    Schedule schedule = schedule(key);
     String scheduleId =
         client.create().resource(schedule).execute().getId().toUnqualifiedVersionless().getValue();
     batch.getEntry().remove(0);
@@ -93,12 +96,20 @@ class TransactionIT {
     assertThat(countSlotsOfSchedule(client, key)).isEqualTo(9);
   }
 
-  /** One Schedule and ten Slots; with {@code lastSlotBroken}, the last slot points nowhere. */
-  private static Bundle scheduleWithSlots(String key, boolean lastSlotBroken) {
-    Bundle bundle = new Bundle().setType(BundleType.TRANSACTION);
+  /** A conformant Schedule of the demo's first GP, found by IDNPS. */
+  private static Schedule schedule(String key) {
     Schedule schedule = new Schedule();
     schedule.addIdentifier().setSystem(HubIdentifiers.SCHEDULE).setValue(key);
     schedule.setActive(true);
+    schedule.addActor(
+        new Reference("Practitioner?identifier=" + FrIdentifiers.IDNPS + "|810000010000"));
+    return schedule;
+  }
+
+  /** One Schedule and ten Slots; with {@code lastSlotBroken}, the last slot points nowhere. */
+  private static Bundle scheduleWithSlots(String key, boolean lastSlotBroken) {
+    Bundle bundle = new Bundle().setType(BundleType.TRANSACTION);
+    Schedule schedule = schedule(key);
     String scheduleUrl = "urn:uuid:" + UUID.randomUUID();
     bundle
         .addEntry()
@@ -113,6 +124,9 @@ class TransactionIT {
       slot.addIdentifier().setSystem(HubIdentifiers.SLOT).setValue(key + "-" + i);
       boolean broken = lastSlotBroken && i == 9;
       slot.setSchedule(new Reference(broken ? "Schedule/does-not-exist-" + key : scheduleUrl));
+      slot.getMeta().addSecurity(FrCodeSystems.TRE_R314_TYPE_CRENEAU, "SNP", null);
+      slot.setAppointmentType(
+          new CodeableConcept(new Coding(FrCodeSystems.V2_0276, "ROUTINE", null)));
       slot.setStatus(Slot.SlotStatus.FREE);
       slot.setStart(Date.from(start.plusMinutes(20L * i).toInstant()));
       slot.setEnd(Date.from(start.plusMinutes(20L * i + 20).toInstant()));
