@@ -52,19 +52,9 @@ public final class HubProfileValidator {
 
   public HubProfileValidator(FhirContext fhirContext, HubPackage hubPackage) {
     this.fhirContext = fhirContext;
-    // Snapshots are generated once, by a first chain, then held ready by the one that validates.
-    PrePopulatedValidationSupport differentials = new PrePopulatedValidationSupport(fhirContext);
-    hubPackage.resources().forEach(differentials::addResource);
-    ValidationSupportChain generating = chain(fhirContext, differentials);
     PrePopulatedValidationSupport conformance = new PrePopulatedValidationSupport(fhirContext);
     hubPackage.resources().forEach(conformance::addResource);
-    for (StructureDefinition sd : inDependencyOrder(hubPackage.structureDefinitions())) {
-      StructureDefinition withSnapshot = snapshot(generating, sd);
-      differentials.addStructureDefinition(withSnapshot);
-      // The chain caches definitions for ever: drop the differential it may have fetched.
-      generating.invalidateCaches();
-      conformance.addStructureDefinition(withSnapshot);
-    }
+    generateSnapshots(fhirContext, hubPackage).forEach(conformance::addStructureDefinition);
     this.support = chain(fhirContext, conformance);
 
     FhirInstanceValidator instanceValidator = new FhirInstanceValidator(support);
@@ -181,8 +171,36 @@ public final class HubProfileValidator {
         unknownCodeSystemsAsWarnings(fhirContext));
   }
 
-  /** Generates the snapshot of a differential (package-private for the profiles' own test). */
-  static StructureDefinition snapshot(
+  /**
+   * Generates the snapshot of every StructureDefinition of the package, offline, by a chain of its
+   * own: extensions first, then each profile after its base. A resource profile is only known to
+   * that chain once its turn comes, so that generating an extension never wanders into a profile
+   * that uses it (the xver Slot.serviceType extension would otherwise pull hub-slot in too early).
+   */
+  public static List<StructureDefinition> generateSnapshots(
+      FhirContext fhirContext, HubPackage hubPackage) {
+    PrePopulatedValidationSupport known = new PrePopulatedValidationSupport(fhirContext);
+    hubPackage.resources().stream().filter(r -> !isResourceProfile(r)).forEach(known::addResource);
+    ValidationSupportChain generating = chain(fhirContext, known);
+    List<StructureDefinition> generated = new ArrayList<>();
+    for (StructureDefinition sd : inDependencyOrder(hubPackage.structureDefinitions())) {
+      known.addStructureDefinition(sd);
+      generating.invalidateCaches();
+      StructureDefinition withSnapshot = snapshot(generating, sd);
+      known.addStructureDefinition(withSnapshot);
+      // The chain caches definitions for ever: drop the differential it may have fetched.
+      generating.invalidateCaches();
+      generated.add(withSnapshot);
+    }
+    return List.copyOf(generated);
+  }
+
+  private static boolean isResourceProfile(org.hl7.fhir.r4.model.Resource resource) {
+    return resource instanceof StructureDefinition sd
+        && sd.getKind() == StructureDefinition.StructureDefinitionKind.RESOURCE;
+  }
+
+  private static StructureDefinition snapshot(
       ValidationSupportChain support, StructureDefinition differential) {
     StructureDefinition generated =
         (StructureDefinition)

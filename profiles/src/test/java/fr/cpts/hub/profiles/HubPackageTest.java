@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.ElementDefinition;
@@ -63,20 +59,16 @@ class HubPackageTest {
 
   @Test
   void everyProfileAndExtension_getsASnapshot_keepingEveryDifferentialElement() {
-    PrePopulatedValidationSupport conformance = new PrePopulatedValidationSupport(FHIR);
-    hubPackage.resources().forEach(conformance::addResource);
-    ValidationSupportChain chain =
-        new ValidationSupportChain(
-            conformance,
-            new DefaultProfileValidationSupport(FHIR),
-            new SnapshotGeneratingValidationSupport(FHIR));
-    for (StructureDefinition sd :
-        HubProfileValidator.inDependencyOrder(hubPackage.structureDefinitions())) {
+    Map<String, StructureDefinition> differentials =
+        hubPackage.structureDefinitions().stream()
+            .collect(Collectors.toMap(StructureDefinition::getUrl, sd -> sd));
+    List<StructureDefinition> generated = HubProfileValidator.generateSnapshots(FHIR, hubPackage);
+    assertThat(generated).hasSize(differentials.size());
+    for (StructureDefinition withSnapshot : generated) {
+      StructureDefinition sd = differentials.get(withSnapshot.getUrl());
       assertThat(sd.hasSnapshot()).as("source is a differential: " + sd.getUrl()).isFalse();
-      StructureDefinition generated = HubProfileValidator.snapshot(chain, sd);
-      conformance.addStructureDefinition(generated);
       Set<String> snapshotIds =
-          generated.getSnapshot().getElement().stream()
+          withSnapshot.getSnapshot().getElement().stream()
               .map(ElementDefinition::getId)
               .collect(Collectors.toSet());
       for (ElementDefinition differential : sd.getDifferential().getElement()) {

@@ -451,7 +451,9 @@ public final class DemoTerritoryGenerator {
       LocalTime cursor = LocalTime.of(8, 0).plusMinutes(20L * random.nextInt(6));
       for (int n = 0; n < count; n++) {
         if (n == morning) {
-          cursor = LocalTime.of(14, 0).plusMinutes(20L * random.nextInt(6));
+          // A long morning (many slots a day) runs on into the afternoon: never overlap it.
+          LocalTime afternoon = LocalTime.of(14, 0).plusMinutes(20L * random.nextInt(6));
+          cursor = cursor.isAfter(afternoon) ? cursor : afternoon;
         }
         int roll = random.nextInt(10);
         String mode = roll < 7 ? "AMB" : roll < 9 ? "VR" : "HH";

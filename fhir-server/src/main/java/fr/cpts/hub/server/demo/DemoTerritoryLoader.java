@@ -9,8 +9,6 @@ import java.time.LocalDate;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
-import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
@@ -94,22 +92,7 @@ public class DemoTerritoryLoader implements ApplicationRunner {
   }
 
   private LoadReport transaction(List<? extends Resource> resources) {
-    Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-    for (Resource resource : resources) {
-      Resource copy = resource.copy();
-      String fullUrl = resource.getIdElement().getValue();
-      copy.setId((String) null);
-      Identifier key = businessIdentifier(copy);
-      BundleEntryComponent entry = bundle.addEntry().setResource(copy);
-      if (fullUrl != null) {
-        entry.setFullUrl(fullUrl);
-      }
-      entry
-          .getRequest()
-          .setMethod(HTTPVerb.POST)
-          .setUrl(copy.fhirType())
-          .setIfNoneExist("identifier=" + key.getSystem() + "|" + key.getValue());
-    }
+    Bundle bundle = DemoTransactions.conditionalCreates(resources, terser);
     Bundle response = systemDao.transaction(new SystemRequestDetails(), bundle);
     int created = 0;
     for (BundleEntryComponent entry : response.getEntry()) {
@@ -118,15 +101,5 @@ public class DemoTerritoryLoader implements ApplicationRunner {
       }
     }
     return new LoadReport(created, response.getEntry().size() - created);
-  }
-
-  /** The first identifier: the generator puts the business key there. */
-  private Identifier businessIdentifier(Resource resource) {
-    List<Identifier> identifiers = terser.getValues(resource, "identifier", Identifier.class);
-    if (identifiers.isEmpty()) {
-      throw new IllegalArgumentException(
-          "HUB-0101: demo resource without identifier: " + resource.fhirType());
-    }
-    return identifiers.get(0);
   }
 }

@@ -6,6 +6,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import fr.cpts.hub.profiles.FrCodeSystems;
 import fr.cpts.hub.profiles.FrIdentifiers;
+import fr.cpts.hub.server.config.ClockConfig;
 import java.time.LocalDate;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
@@ -143,6 +144,30 @@ class DemoTerritoryGeneratorTest {
         .flatExtracting(s -> s.getMeta().getSecurity())
         .extracting(Coding::getCode)
         .contains("SNP", "CPTS", "PUBLIC", "PRO");
+  }
+
+  @Test
+  void benchmarkShape_24SlotsADay_givesUniqueSlotsThatNeverOverlapNorLeaveTheirDay() {
+    DemoTerritory territory =
+        GENERATOR.generate(new DemoTerritorySpec(500, 2026, DAY, 3, 24, ClockConfig.PARIS));
+
+    List<Slot> slots = territory.slots();
+    assertThat(slots.stream().map(s -> s.getIdentifierFirstRep().getValue()))
+        .doesNotHaveDuplicates();
+    java.util.Map<String, List<Slot>> bySchedule =
+        slots.stream()
+            .collect(java.util.stream.Collectors.groupingBy(s -> s.getSchedule().getReference()));
+    for (List<Slot> ofSchedule : bySchedule.values()) {
+      List<Slot> sorted =
+          ofSchedule.stream().sorted(java.util.Comparator.comparing(Slot::getStart)).toList();
+      for (int i = 1; i < sorted.size(); i++) {
+        assertThat(sorted.get(i).getStart()).isAfterOrEqualTo(sorted.get(i - 1).getEnd());
+      }
+      for (Slot slot : sorted) {
+        assertThat(slot.getStartElement().getValueAsString().substring(0, 10))
+            .isEqualTo(slot.getEndElement().getValueAsString().substring(0, 10));
+      }
+    }
   }
 
   @Test
