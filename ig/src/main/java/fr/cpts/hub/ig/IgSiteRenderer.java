@@ -6,9 +6,8 @@ import ca.uhn.fhir.context.FhirContext;
 import fr.cpts.hub.ig.IgExamples.Example;
 import fr.cpts.hub.ig.IgExamples.Outcome;
 import fr.cpts.hub.profiles.HubPackage;
-import java.io.ByteArrayInputStream;
+import fr.cpts.hub.profiles.NpmPackageFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +18,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.commonmark.Extension;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.ext.heading.anchor.HeadingAnchorExtension;
@@ -496,40 +490,14 @@ public final class IgSiteRenderer {
   }
 
   /** The guide's NPM package: the profiles package, plus the valid examples. */
-  byte[] guidePackage() throws IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (OutputStream gzip = new GzipCompressorOutputStream(bytes);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      try (TarArchiveInputStream in =
-          new TarArchiveInputStream(
-              new GzipCompressorInputStream(new ByteArrayInputStream(hubPackage.tgz())))) {
-        TarArchiveEntry entry;
-        while ((entry = in.getNextEntry()) != null) {
-          if (entry.isFile()) {
-            add(tar, entry.getName(), in.readAllBytes());
-          }
-        }
-      }
-      for (Example example : examples) {
-        if (example.outcome() == Outcome.VALID) {
-          add(
-              tar,
-              "package/example/" + example.file(),
-              example.json().getBytes(StandardCharsets.UTF_8));
-        }
+  byte[] guidePackage() {
+    Map<String, byte[]> files = new LinkedHashMap<>(NpmPackageFiles.fromTgz(hubPackage.tgz()));
+    for (Example example : examples) {
+      if (example.outcome() == Outcome.VALID) {
+        files.put("example/" + example.file(), example.json().getBytes(StandardCharsets.UTF_8));
       }
     }
-    return bytes.toByteArray();
-  }
-
-  private static void add(TarArchiveOutputStream tar, String name, byte[] content)
-      throws IOException {
-    TarArchiveEntry entry = new TarArchiveEntry(name);
-    entry.setSize(content.length);
-    tar.putArchiveEntry(entry);
-    tar.write(content);
-    tar.closeArchiveEntry();
+    return NpmPackageFiles.toTgz(files);
   }
 
   private static Path write(Path file, String content) throws IOException {

@@ -54,7 +54,15 @@ public final class HubPackage {
                 + CLASSPATH_LOCATION
                 + " (build the profiles module)");
       }
-      byte[] tgz = in.readAllBytes();
+      return fromTgz(fhirContext, in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("HUB-0300: cannot read the profiles package", e);
+    }
+  }
+
+  /** Parses a package given as its gzipped tar. */
+  public static HubPackage fromTgz(FhirContext fhirContext, byte[] tgz) {
+    try {
       NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(tgz));
       IParser parser = fhirContext.newJsonParser();
       List<Resource> resources = new ArrayList<>();

@@ -54,7 +54,10 @@ public final class HubProfileValidator {
     this.fhirContext = fhirContext;
     PrePopulatedValidationSupport conformance = new PrePopulatedValidationSupport(fhirContext);
     hubPackage.resources().forEach(conformance::addResource);
-    generateSnapshots(fhirContext, hubPackage).forEach(conformance::addStructureDefinition);
+    // The built package carries its snapshots; a package of differentials gets them here.
+    if (!hubPackage.structureDefinitions().stream().allMatch(StructureDefinition::hasSnapshot)) {
+      generateSnapshots(fhirContext, hubPackage).forEach(conformance::addStructureDefinition);
+    }
     this.support = chain(fhirContext, conformance);
 
     FhirInstanceValidator instanceValidator = new FhirInstanceValidator(support);

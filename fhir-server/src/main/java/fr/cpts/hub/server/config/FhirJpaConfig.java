@@ -62,6 +62,9 @@ public class FhirJpaConfig {
     settings.setAutoCreatePlaceholderReferenceTargets(false);
     settings.setEnforceReferentialIntegrityOnWrite(true);
     settings.setEnforceReferentialIntegrityOnDelete(true);
+    // The hub validates codes in memory, from its profiles package; HAPI's scheduled pre-expansion
+    // of stored ValueSets needs Hibernate Search, which the hub does not run.
+    settings.setPreExpandValueSets(false);
     return settings;
   }
 

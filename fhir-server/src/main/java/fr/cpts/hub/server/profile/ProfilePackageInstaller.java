@@ -1,10 +1,13 @@
 package fr.cpts.hub.server.profile;
 
+import ca.uhn.fhir.jpa.packages.IHapiPackageCacheManager;
+import ca.uhn.fhir.jpa.packages.IHapiPackageCacheManager.PackageContents;
 import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
 import ca.uhn.fhir.jpa.packages.PackageInstallOutcomeJson;
 import ca.uhn.fhir.jpa.packages.PackageInstallationSpec;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import fr.cpts.hub.profiles.HubPackage;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -18,7 +21,8 @@ import org.springframework.stereotype.Component;
  * HAPI's package installer: the package is recorded in the database's package cache and its
  * conformance resources (profiles, extensions, code systems, value sets, search parameters) are
  * stored as resources, so that every hub node on the same database serves the same ones. Runs
- * before the demo loader and before the hub reports itself ready; idempotent.
+ * before the demo loader and before the hub reports itself ready; idempotent, and skipped when the
+ * database already holds this very package (same bytes).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -27,14 +31,17 @@ public class ProfilePackageInstaller implements ApplicationRunner {
   private static final Logger log = LoggerFactory.getLogger(ProfilePackageInstaller.class);
 
   private final IPackageInstallerSvc installer;
+  private final IHapiPackageCacheManager packageCache;
   private final ISearchParamRegistry searchParamRegistry;
   private final HubPackage hubPackage;
 
   public ProfilePackageInstaller(
       IPackageInstallerSvc installer,
+      IHapiPackageCacheManager packageCache,
       ISearchParamRegistry searchParamRegistry,
       HubPackage hubPackage) {
     this.installer = installer;
+    this.packageCache = packageCache;
     this.searchParamRegistry = searchParamRegistry;
     this.hubPackage = hubPackage;
   }
@@ -42,6 +49,15 @@ public class ProfilePackageInstaller implements ApplicationRunner {
   @Override
   public void run(ApplicationArguments args) {
     long started = System.nanoTime();
+    PackageContents installed =
+        packageCache.loadPackageContents(hubPackage.name(), hubPackage.version());
+    if (installed != null && Arrays.equals(installed.getBytes(), hubPackage.tgz())) {
+      log.info(
+          "Profiles package {}#{} already installed, unchanged",
+          hubPackage.name(),
+          hubPackage.version());
+      return;
+    }
     PackageInstallationSpec spec =
         new PackageInstallationSpec()
             .setName(hubPackage.name())
