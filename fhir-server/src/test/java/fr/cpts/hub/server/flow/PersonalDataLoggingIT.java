@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import fr.cpts.hub.ig.IgExamples;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
@@ -29,7 +31,8 @@ class PersonalDataLoggingIT {
   @LocalServerPort int port;
 
   @Test
-  void createSearchAndRejectedRequest_leaveNoNameNorInsInTheLog(CapturedOutput output) {
+  void createSearchRejectedRequestAndRefusedResource_leaveNoNameNorInsInTheLog(
+      CapturedOutput output) {
     IGenericClient client = HubClient.of(port);
     Patient patient = new Patient();
     patient.addIdentifier().setSystem(FrIdentifiers.INS_NIR_TEST).setValue(INS);
@@ -54,6 +57,29 @@ class PersonalDataLoggingIT {
                     .execute());
     assertThat(rejected).isNotNull();
     assertThat(rejected.getStatusCode()).isEqualTo(400);
+
+    // A non-conformant patient: the validator's messages quote the resource; they go back to the
+    // client in the OperationOutcome, never to the log.
+    Patient notConformant =
+        (Patient)
+            IgExamples.all().stream()
+                .filter(e -> e.file().equals("Patient-ex-patient-ins.json"))
+                .findFirst()
+                .orElseThrow()
+                .parse(HubClient.FHIR);
+    notConformant.setId((String) null);
+    notConformant.getNameFirstRep().setFamily(FAMILY);
+    notConformant
+        .getMaritalStatus()
+        .addCoding()
+        .setSystem("http://terminology.hl7.org/CodeSystem/v3-MaritalStatus")
+        .setCode(FAMILY);
+    UnprocessableEntityException refused =
+        catchThrowableOfType(
+            UnprocessableEntityException.class,
+            () -> client.create().resource(notConformant).execute());
+    assertThat(refused).isNotNull();
+    assertThat(refused.getResponseBody()).as("the client is told").contains(FAMILY);
 
     assertThat(output.getAll())
         .contains("fr.cpts.hub.access")
