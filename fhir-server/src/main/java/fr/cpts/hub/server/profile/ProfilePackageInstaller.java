@@ -49,9 +49,7 @@ public class ProfilePackageInstaller implements ApplicationRunner {
   @Override
   public void run(ApplicationArguments args) {
     long started = System.nanoTime();
-    PackageContents installed =
-        packageCache.loadPackageContents(hubPackage.name(), hubPackage.version());
-    if (installed != null && Arrays.equals(installed.getBytes(), hubPackage.tgz())) {
+    if (alreadyInstalled()) {
       log.info(
           "Profiles package {}#{} already installed, unchanged",
           hubPackage.name(),
@@ -67,7 +65,19 @@ public class ProfilePackageInstaller implements ApplicationRunner {
             .setFetchDependencies(false);
     // A new build may change resources without changing the package version: apply them again.
     spec.setReloadExisting(true);
-    PackageInstallOutcomeJson outcome = installer.install(spec);
+    PackageInstallOutcomeJson outcome;
+    try {
+      outcome = installer.install(spec);
+    } catch (RuntimeException e) {
+      // Several nodes starting together on one database: the first one installs, the others
+      // may collide with it; once it is done, the package is there and they go on.
+      if (!alreadyInstalled()) {
+        throw e;
+      }
+      log.info("Profiles package installed meanwhile by another node");
+      searchParamRegistry.forceRefresh();
+      return;
+    }
     searchParamRegistry.forceRefresh();
     log.info(
         "Profiles package {}#{} installed: {} ({} ms)",
@@ -75,5 +85,12 @@ public class ProfilePackageInstaller implements ApplicationRunner {
         hubPackage.version(),
         outcome.getResourcesInstalled(),
         (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** Whether the database holds this very package, byte for byte. */
+  private boolean alreadyInstalled() {
+    PackageContents installed =
+        packageCache.loadPackageContents(hubPackage.name(), hubPackage.version());
+    return installed != null && Arrays.equals(installed.getBytes(), hubPackage.tgz());
   }
 }
