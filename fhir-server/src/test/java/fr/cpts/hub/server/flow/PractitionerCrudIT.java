@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import fr.cpts.hub.profiles.FrCodeSystems;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.junit.jupiter.api.Test;
@@ -31,23 +28,7 @@ class PractitionerCrudIT {
   }
 
   private static Practitioner practitioner(String idnps, String family) {
-    Practitioner practitioner = new Practitioner();
-    practitioner
-        .addIdentifier()
-        .setSystem(FrIdentifiers.IDNPS)
-        .setValue(idnps)
-        .setType(new CodeableConcept(new Coding(FrIdentifiers.TYPE_SYSTEM, "IDNPS", null)));
-    practitioner.addName().setFamily(family).addGiven("Jeanne");
-    practitioner.setActive(true);
-    practitioner
-        .addQualification()
-        .setCode(
-            new CodeableConcept(
-                new Coding(
-                    FrCodeSystems.TRE_G15_PROFESSION,
-                    FrCodeSystems.PROFESSION_MEDECIN,
-                    "Médecin")));
-    return practitioner;
+    return ConformantPractitioners.of(idnps, family, "Jeanne");
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.util.FhirTerser;
-import fr.cpts.hub.profiles.FrCodeSystems;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.server.config.ClockConfig;
 import fr.cpts.hub.server.demo.DemoTerritory;
@@ -17,8 +16,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Slot;
 import org.junit.jupiter.api.Test;
@@ -128,21 +125,8 @@ class ValidationWriteBenchmark {
   }
 
   private static Practitioner practitioner(int number) {
-    String rpps = String.format("2%010d", number);
-    Practitioner practitioner = new Practitioner();
-    practitioner
-        .addIdentifier()
-        .setSystem(FrIdentifiers.IDNPS)
-        .setValue(FrIdentifiers.IDNPS_RPPS_PREFIX + rpps)
-        .setType(new CodeableConcept(new Coding(FrIdentifiers.TYPE_SYSTEM, "IDNPS", null)));
-    practitioner.addName().setFamily("BENCH").addGiven("Number " + number);
-    practitioner
-        .addQualification()
-        .setCode(
-            new CodeableConcept(
-                new Coding(
-                    FrCodeSystems.TRE_G15_PROFESSION, FrCodeSystems.PROFESSION_MEDECIN, null)));
-    return practitioner;
+    String idnps = FrIdentifiers.IDNPS_RPPS_PREFIX + String.format("2%010d", number);
+    return ConformantPractitioners.of(idnps, "BENCH", "Number " + number);
   }
 
   private <T> T withoutValidation(java.util.function.Supplier<T> work) {
