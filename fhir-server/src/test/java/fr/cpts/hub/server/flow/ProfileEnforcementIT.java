@@ -142,6 +142,27 @@ class ProfileEnforcementIT {
   }
 
   @Test
+  void validateOperation_reportsTheRuleOfADeclaredProfile_withoutStoringAnything() {
+    Resource invalid = example("Location-invalid-postal-code.json");
+    // Type-level $validate: the resource is not on the server.
+    invalid.setId((String) null);
+
+    MethodOutcome outcome = client.validate().resource(invalid).execute();
+
+    OperationOutcome issues = (OperationOutcome) outcome.getOperationOutcome();
+    assertThat(issues.getIssue())
+        .anyMatch(
+            i ->
+                i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                    && i.getDiagnostics().contains("hub-loc-2")
+                    // The HAPI client wraps the resource in Parameters: the path starts there.
+                    && i.getExpression().get(0).getValue().endsWith(".address"));
+    assertThatThrownBy(
+            () -> client.read().resource(Location.class).withId("invalid-postal-code").execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
   void create_withoutMetaProfile_isCheckedAgainstTheTypesDefault_andStoredDeclaringIt() {
     Patient patient = new Patient();
     patient.addName().setFamily("TANGUY").addGiven("Lucie");
