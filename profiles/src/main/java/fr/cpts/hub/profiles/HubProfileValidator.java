@@ -32,8 +32,9 @@ import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
 
 /**
  * Validates resources against the hub's profiles, offline: the package's conformance resources
- * (with snapshots generated once, at construction), the FHIR R4 base definitions and HAPI's
- * in-memory terminology. Thread-safe once built.
+ * (with the snapshots the build generated; generated here only for a package of bare
+ * differentials), the FHIR R4 base definitions and HAPI's in-memory terminology. Thread-safe once
+ * built.
  *
  * <p>Which profiles a resource is checked against: the hub profiles it declares in {@code
  * meta.profile}; if it declares none, the default profile of its type, which is the type's only hub
