@@ -479,8 +479,9 @@ public final class IgSiteRenderer {
         + "body{font-family:system-ui,sans-serif;margin:0;color:#1d2733}"
         + "nav{background:#00335f;padding:.6em 1em}nav a{color:#fff;margin-right:1.2em;"
         + "text-decoration:none;font-size:.95em}main{max-width:72em;margin:1.5em auto;"
-        + "padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid "
+        + "padding:0 1em}table{border-collapse:collapse;margin:1em 0;width:100%}td,th{border:1px solid "
         + "#c8d0d8;padding:.3em .5em;vertical-align:top;text-align:left;font-size:.9em}"
+        + "td{overflow-wrap:anywhere}td:last-child,th:last-child{min-width:14em}"
         + "pre{background:#f4f6f8;padding:.8em;overflow:auto;font-size:.85em}"
         + "code{font-size:.9em}</style></head><body><nav>"
         + nav
