@@ -194,7 +194,7 @@ public final class IgSiteRenderer {
   private String profilesIndex() {
     StringBuilder html = new StringBuilder("<h1>Profiles and extensions</h1>\n");
     html.append("<p>Canonical base: <code>https://fhir.cpts-hub.fr</code>. Package <code>")
-        .append(escapeHtml4(hubPackage.name()))
+        .append(escapeHtml4(hubPackage.name() + GUIDE_PACKAGE_SUFFIX))
         .append("#")
         .append(escapeHtml4(hubPackage.version()))
         .append("</code>: <a href=\"package.tgz\">package.tgz</a>.</p>\n");
@@ -490,9 +490,25 @@ public final class IgSiteRenderer {
         + "</main></body></html>\n";
   }
 
-  /** The guide's NPM package: the profiles package, plus the valid examples. */
+  /** The guide's own package name: the profiles package's, with {@code .ig}. */
+  static final String GUIDE_PACKAGE_SUFFIX = ".ig";
+
+  /**
+   * The guide's NPM package ({@code fr.cpts.hub.ig}): the profiles package's files plus the valid
+   * examples, under a name of its own, so that no package cache takes one for the other.
+   */
   byte[] guidePackage() {
     Map<String, byte[]> files = new LinkedHashMap<>(NpmPackageFiles.fromTgz(hubPackage.tgz()));
+    String manifest = new String(files.get("package.json"), StandardCharsets.UTF_8);
+    String named = "\"name\": \"" + hubPackage.name() + "\"";
+    if (!manifest.contains(named)) {
+      throw new IllegalStateException("HUB-0314: package.json does not hold " + named);
+    }
+    files.put(
+        "package.json",
+        manifest
+            .replace(named, "\"name\": \"" + hubPackage.name() + GUIDE_PACKAGE_SUFFIX + "\"")
+            .getBytes(StandardCharsets.UTF_8));
     for (Example example : examples) {
       if (example.outcome() == Outcome.VALID) {
         files.put("example/" + example.file(), example.json().getBytes(StandardCharsets.UTF_8));

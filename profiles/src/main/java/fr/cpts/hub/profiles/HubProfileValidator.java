@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -113,6 +114,8 @@ public final class HubProfileValidator {
     List<String> declared =
         resource.getMeta().getProfile().stream()
             .map(IPrimitiveType::getValueAsString)
+            // A profile entry may carry only extensions, without a value.
+            .filter(Objects::nonNull)
             .filter(hubProfiles::contains)
             .toList();
     List<String> ofType = profilesByType.getOrDefault(type, List.of());

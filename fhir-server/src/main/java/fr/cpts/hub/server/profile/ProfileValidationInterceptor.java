@@ -69,7 +69,11 @@ public class ProfileValidationInterceptor {
                         || m.getSeverity() == ResultSeverityEnum.FATAL)
             .toList();
     if (!errors.isEmpty()) {
-      throw new UnprocessableEntityException(fhirContext, outcome(type, errors));
+      // The exception's message may be logged: it names the type and the count, nothing of the
+      // resource; the validator's messages, which may quote it, travel in the OperationOutcome.
+      throw new UnprocessableEntityException(
+          NOT_CONFORMANT + ": a " + type + " does not conform (" + errors.size() + " errors)",
+          outcome(type, errors));
     }
     Selection selection = validator.select(resource);
     Resource stored = (Resource) resource;

@@ -40,7 +40,7 @@ class ImplementationGuideIT {
     assertThat(tgz.statusCode()).isEqualTo(200);
 
     NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(tgz.body()));
-    assertThat(npm.name()).isEqualTo("fr.cpts.hub");
+    assertThat(npm.name()).isEqualTo("fr.cpts.hub.ig");
     assertThat(npm.listResources("StructureDefinition")).isNotEmpty();
     assertThat(npm.list("example")).isNotEmpty();
   }
