@@ -33,8 +33,13 @@ public final class IgExamples {
     INVALID
   }
 
-  /** One example of the guide. */
-  public record Example(String file, Outcome outcome, String expect, String description) {
+  /**
+   * One example of the guide.
+   *
+   * @param json the example as stored text, read once with the manifest
+   */
+  public record Example(
+      String file, Outcome outcome, String expect, String description, String json) {
 
     /** The example's resource type and id, from its file name ({@code Type-id.json}). */
     public String resourceType() {
@@ -43,11 +48,6 @@ public final class IgExamples {
 
     public String id() {
       return file.substring(file.indexOf('-') + 1, file.length() - ".json".length());
-    }
-
-    /** The example as stored text. */
-    public String json() {
-      return read(file);
     }
 
     public Resource parse(FhirContext fhirContext) {
@@ -63,12 +63,14 @@ public final class IgExamples {
     List<Example> examples = new ArrayList<>();
     try (Reader reader = new InputStreamReader(open(MANIFEST), StandardCharsets.UTF_8)) {
       for (CSVRecord record : format.parse(reader)) {
+        String file = record.get("file");
         examples.add(
             new Example(
-                record.get("file"),
+                file,
                 Outcome.valueOf(record.get("outcome").toUpperCase(Locale.ROOT)),
                 record.get("expect"),
-                record.get("description")));
+                record.get("description"),
+                read(file)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

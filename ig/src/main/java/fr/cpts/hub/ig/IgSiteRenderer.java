@@ -28,6 +28,7 @@ import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.ElementDefinition.ElementDefinitionConstraintComponent;
 import org.hl7.fhir.r4.model.ElementDefinition.TypeRefComponent;
+import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -54,6 +55,7 @@ public final class IgSiteRenderer {
   private final HubPackage hubPackage;
   private final List<Example> examples;
   private final Map<String, StructureDefinition> definitionsById;
+  private final Map<String, String> pagesByCanonical;
   private final Parser parser;
   private final HtmlRenderer renderer;
 
@@ -63,6 +65,7 @@ public final class IgSiteRenderer {
     this.examples = IgExamples.all();
     this.definitionsById = new LinkedHashMap<>();
     hubPackage.structureDefinitions().forEach(sd -> definitionsById.put(sd.getIdPart(), sd));
+    this.pagesByCanonical = pagesByCanonical(hubPackage);
     List<Extension> extensions = List.of(TablesExtension.create(), HeadingAnchorExtension.create());
     this.parser = Parser.builder().extensions(extensions).build();
     this.renderer = HtmlRenderer.builder().extensions(extensions).build();
@@ -351,17 +354,23 @@ public final class IgSiteRenderer {
 
   /** A link to a definition of the package, or the canonical as text. */
   private String canonicalLink(String canonical) {
+    String page = pagesByCanonical.get(canonical);
+    return page == null
+        ? "<code>" + escapeHtml4(canonical) + "</code>"
+        : "<a href=\"" + page + "\">" + escapeHtml4(canonical) + "</a>";
+  }
+
+  /** Where the guide shows each definition of the package: its page, or its terminology entry. */
+  private static Map<String, String> pagesByCanonical(HubPackage hubPackage) {
+    Map<String, String> pages = new LinkedHashMap<>();
     for (Resource resource : hubPackage.resources()) {
-      String url = ((org.hl7.fhir.r4.model.MetadataResource) resource).getUrl();
-      if (canonical.equals(url)) {
-        String page =
-            resource instanceof StructureDefinition
-                ? "StructureDefinition-" + resource.getIdPart() + ".html"
-                : "terminology.html#" + resource.fhirType() + "-" + resource.getIdPart();
-        return "<a href=\"" + page + "\">" + escapeHtml4(canonical) + "</a>";
-      }
+      pages.put(
+          ((MetadataResource) resource).getUrl(),
+          resource instanceof StructureDefinition
+              ? "StructureDefinition-" + resource.getIdPart() + ".html"
+              : "terminology.html#" + resource.fhirType() + "-" + resource.getIdPart());
     }
-    return "<code>" + escapeHtml4(canonical) + "</code>";
+    return Map.copyOf(pages);
   }
 
   private String terminology() {

@@ -154,7 +154,11 @@ public final class HubProfileValidator {
    * a type without hub profile is only checked against the base FHIR definitions.
    */
   public ValidationResult validate(IBaseResource resource) {
-    Selection selection = select(resource);
+    return validate(resource, select(resource));
+  }
+
+  /** Validates a resource against a selection already made by {@link #select(IBaseResource)}. */
+  public ValidationResult validate(IBaseResource resource, Selection selection) {
     if (selection.problem() != null) {
       SingleValidationMessage message = new SingleValidationMessage();
       message.setSeverity(ResultSeverityEnum.ERROR);

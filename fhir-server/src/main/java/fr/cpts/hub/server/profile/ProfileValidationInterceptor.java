@@ -60,7 +60,8 @@ public class ProfileValidationInterceptor {
     if (!validator.isProfiled(type)) {
       return;
     }
-    ValidationResult result = validator.validate(resource);
+    Selection selection = validator.select(resource);
+    ValidationResult result = validator.validate(resource, selection);
     List<SingleValidationMessage> errors =
         result.getMessages().stream()
             .filter(
@@ -75,7 +76,6 @@ public class ProfileValidationInterceptor {
           NOT_CONFORMANT + ": a " + type + " does not conform (" + errors.size() + " errors)",
           outcome(type, errors));
     }
-    Selection selection = validator.select(resource);
     Resource stored = (Resource) resource;
     for (String profile : selection.profiles()) {
       if (!stored.getMeta().hasProfile(profile)) {

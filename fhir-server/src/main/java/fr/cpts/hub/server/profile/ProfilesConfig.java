@@ -30,7 +30,7 @@ public class ProfilesConfig {
     long started = System.nanoTime();
     HubProfileValidator validator = new HubProfileValidator(fhirContext, hubPackage);
     log.info(
-        "Profiles {}#{}: {} profiles on {} resource types, snapshots ready in {} ms",
+        "Profiles {}#{}: {} profiles on {} resource types, validator ready in {} ms",
         hubPackage.name(),
         hubPackage.version(),
         hubPackage.profiles().size(),
