@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
  * @param serverAddress the public base URL written in links and Location headers (e.g. {@code
  *     https://hub.example.fr/fhir}); empty means "taken from the incoming request"
  * @param defaultPageSize page size when the client sends no {@code _count}
- * @param maxPageSize the largest {@code _count} honoured
+ * @param maxPageSize the largest {@code _count} honoured, and the page of a SAS slot search sent
+ *     without {@code _count} (25 professionals over 72 hours fit in one)
  * @param reuseCachedSearchResultsMillis how long an identical search may be answered from HAPI's
  *     search cache; 0 turns the cache off, which slot availability needs (a booked slot must
  *     disappear from the next search)
@@ -22,5 +23,5 @@ import org.springframework.validation.annotation.Validated;
 public record FhirServerProperties(
     @DefaultValue("") String serverAddress,
     @DefaultValue("50") @Min(1) @Max(1000) int defaultPageSize,
-    @DefaultValue("500") @Min(1) @Max(5000) int maxPageSize,
+    @DefaultValue("2000") @Min(1) @Max(5000) int maxPageSize,
     @DefaultValue("0") @Min(0) long reuseCachedSearchResultsMillis) {}

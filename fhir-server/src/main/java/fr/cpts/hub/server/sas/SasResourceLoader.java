@@ -1,0 +1,140 @@
+package fr.cpts.hub.server.sas;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.HealthcareService;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Schedule;
+import org.hl7.fhir.r4.model.Slot;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gathers the stored resources of a SAS answer ({@link SasSources}): from the Bundle HAPI's search
+ * produced, completed with what the search does not include (each role's Location and
+ * Organization), or, for the read model, from resource ids alone. Reads go through HAPI's DAOs with
+ * {@code _id} searches, a handful of queries per answer.
+ */
+@Component
+public class SasResourceLoader {
+
+  private final DaoRegistry daos;
+
+  public SasResourceLoader(DaoRegistry daos) {
+    this.daos = daos;
+  }
+
+  /** The sources from HAPI's own search answer (Slots matched, Schedules and actors included). */
+  SasSources fromSearchAnswer(Bundle found) {
+    Map<String, Resource> byKey = new LinkedHashMap<>();
+    for (BundleEntryComponent entry : found.getEntry()) {
+      Resource resource = entry.getResource();
+      byKey.put(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
+    }
+    List<Slot> slots =
+        found.getEntry().stream()
+            .filter(e -> e.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE)
+            .map(BundleEntryComponent::getResource)
+            .filter(Slot.class::isInstance)
+            .map(Slot.class::cast)
+            .toList();
+    Map<String, PractitionerRole> roles = ofType(byKey.values(), PractitionerRole.class);
+    Map<String, HealthcareService> services = ofType(byKey.values(), HealthcareService.class);
+    Map<String, Organization> organizations = ofType(byKey.values(), Organization.class);
+    Set<String> wanted = roleOrganizations(roles);
+    wanted.addAll(serviceOrganizations(services));
+    organizations.putAll(load(Organization.class, missing(wanted, organizations)));
+    return new SasSources(
+        slots,
+        found.hasTotal() ? found.getTotal() : slots.size(),
+        ofType(byKey.values(), Schedule.class),
+        ofType(byKey.values(), Practitioner.class),
+        roles,
+        load(Location.class, roleLocations(roles)),
+        organizations,
+        services);
+  }
+
+  /** Loads resources of one type by id part; unknown ids are skipped. */
+  <T extends Resource> Map<String, T> load(Class<T> type, Collection<String> ids) {
+    Map<String, T> loaded = new LinkedHashMap<>();
+    if (ids.isEmpty()) {
+      return loaded;
+    }
+    TokenOrListParam idList = new TokenOrListParam();
+    ids.forEach(id -> idList.add(null, id));
+    SearchParameterMap map = SearchParameterMap.newSynchronous();
+    map.add("_id", idList);
+    map.setCount(ids.size());
+    IFhirResourceDao<T> dao = daos.getResourceDao(type);
+    IBundleProvider result = dao.search(map, new SystemRequestDetails());
+    for (var resource : result.getResources(0, ids.size())) {
+      T typed = type.cast(resource);
+      loaded.put(typed.getIdElement().getIdPart(), typed);
+    }
+    return loaded;
+  }
+
+  static Set<String> roleLocations(Map<String, PractitionerRole> roles) {
+    Set<String> ids = new TreeSet<>();
+    roles
+        .values()
+        .forEach(
+            r ->
+                r.getLocation().stream()
+                    .map(SasAnswerView::idOf)
+                    .filter(id -> id != null)
+                    .findFirst()
+                    .ifPresent(ids::add));
+    return ids;
+  }
+
+  static Set<String> roleOrganizations(Map<String, PractitionerRole> roles) {
+    Set<String> ids = new TreeSet<>();
+    roles.values().stream()
+        .map(r -> SasAnswerView.idOf(r.getOrganization()))
+        .filter(id -> id != null)
+        .forEach(ids::add);
+    return ids;
+  }
+
+  static Set<String> serviceOrganizations(Map<String, HealthcareService> services) {
+    Set<String> ids = new TreeSet<>();
+    services.values().stream()
+        .map(s -> SasAnswerView.idOf(s.getProvidedBy()))
+        .filter(id -> id != null)
+        .forEach(ids::add);
+    return ids;
+  }
+
+  private static Set<String> missing(Set<String> wanted, Map<String, ?> present) {
+    Set<String> missing = new TreeSet<>(wanted);
+    missing.removeAll(present.keySet());
+    return missing;
+  }
+
+  private static <T extends Resource> Map<String, T> ofType(
+      Collection<Resource> resources, Class<T> type) {
+    Map<String, T> found = new LinkedHashMap<>();
+    resources.stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .forEach(r -> found.put(r.getIdElement().getIdPart(), r));
+    return found;
+  }
+}

@@ -1,0 +1,108 @@
+package fr.cpts.hub.server.sas;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import fr.cpts.hub.server.config.FhirServerProperties;
+import fr.cpts.hub.server.config.HubInterceptor;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Serves the SAS platform's slot search ({@link SasSlotQuery}) in the shape the SAS expects.
+ *
+ * <p>On the way in it checks the request (1 to 25 professionals, both bounds of the window, not
+ * inverted; 400 with an OperationOutcome otherwise) and normalises it for HAPI's search: prefixed
+ * IDNPS on the IDNPS system, bounds with an explicit offset (the CPTS flow sends none:
+ * Europe/Paris), the lower bound not before now, the whole answer on one page unless the client
+ * sent {@code _count}. On the way out it replaces HAPI's Bundle by the SAS view ({@link
+ * SasAnswerView}), whose self link echoes the query as the client sent it.
+ *
+ * <p>It does not touch any other search.
+ */
+@Component
+@Interceptor
+@Order(100)
+public class SasSlotSearchInterceptor implements HubInterceptor {
+
+  static final String QUERY = SasSlotQuery.class.getName();
+
+  private static final DateTimeFormatter ISO =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+
+  private final Clock clock;
+  private final SasAnswerView view;
+  private final SasResourceLoader loader;
+  private final int pageSize;
+
+  public SasSlotSearchInterceptor(
+      Clock clock, SasResourceLoader loader, FhirServerProperties fhirProperties) {
+    this.clock = clock;
+    this.view = new SasAnswerView(clock.getZone());
+    this.loader = loader;
+    this.pageSize = fhirProperties.maxPageSize();
+  }
+
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+  public boolean readQuery(RequestDetails request) {
+    if (!SasSlotQuery.isSasSearch(request)) {
+      return true;
+    }
+    SasSlotQuery query = SasSlotQuery.parse(request.getParameters(), clock.getZone());
+    Instant now = clock.instant();
+    Instant from = query.from().isBefore(now) ? now : query.from();
+    Map<String, String[]> parameters = new LinkedHashMap<>(request.getParameters());
+    parameters.put(SasSlotQuery.PRACTITIONER_IDENTIFIER, new String[] {query.identifierTokens()});
+    parameters.put(SasSlotQuery.START, new String[] {"ge" + iso(from), "le" + iso(query.to())});
+    parameters.putIfAbsent("_count", new String[] {Integer.toString(pageSize)});
+    request.setParameters(parameters);
+    request.getUserData().put(QUERY, query);
+    return true;
+  }
+
+  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+  public boolean shapeAnswer(RequestDetails request, ResponseDetails response) {
+    if (!(request.getUserData().get(QUERY) instanceof SasSlotQuery query)
+        || !(response.getResponseResource() instanceof Bundle found)) {
+      return true;
+    }
+    Bundle.BundleLinkComponent next = found.getLink(Bundle.LINK_NEXT);
+    response.setResponseResource(
+        view.build(
+            query,
+            clock.instant(),
+            loader.fromSearchAnswer(found),
+            request.getFhirServerBase(),
+            selfLink(request),
+            next == null ? null : next.getUrl()));
+    return true;
+  }
+
+  /** The query as sent, URL-decoded (a literal {@code +} stays a {@code +}). */
+  static String selfLink(RequestDetails request) {
+    String query =
+        request instanceof ServletRequestDetails servlet
+            ? servlet.getServletRequest().getQueryString()
+            : null;
+    String base = request.getFhirServerBase() + "/" + request.getResourceName();
+    if (query == null || query.isEmpty()) {
+      return base;
+    }
+    return base + "?" + URLDecoder.decode(query.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private String iso(Instant instant) {
+    return ISO.format(instant.atZone(clock.getZone()));
+  }
+}
