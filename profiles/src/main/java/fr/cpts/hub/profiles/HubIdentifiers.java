@@ -17,6 +17,7 @@ public final class HubIdentifiers {
   public static final String SCHEDULE = SID + "schedule";
   public static final String SLOT = SID + "slot";
   public static final String DEVICE = SID + "device";
+  public static final String APPOINTMENT = SID + "appointment";
 
   private HubIdentifiers() {}
 }

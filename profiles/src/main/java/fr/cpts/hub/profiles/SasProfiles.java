@@ -27,6 +27,10 @@ public final class SasProfiles {
   /** INT_R03, appointments sent back to the SAS. */
   public static final String APPOINTMENT = SAS + "FrAppointmentSAS";
 
+  /** The regulator who made an appointment, in the SAS's FR Core 1.1 form. */
+  public static final String APPOINTMENT_OPERATOR_EXTENSION =
+      "http://interopsante.org/fhir/StructureDefinition/FrAppointmentOperator";
+
   /** INT_R04, CPTS. */
   public static final String CPTS_BUNDLE = SAS_CPTS + "sas-cpts-bundle-aggregator";
 

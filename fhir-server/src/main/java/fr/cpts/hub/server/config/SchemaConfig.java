@@ -16,11 +16,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The database schema is HAPI's, managed by HAPI's own migrator ({@code hapi-fhir-sql-migrate}): it
- * creates an empty database from scratch and upgrades an older one, task by task, recording each in
- * {@code FLY_HFJ_MIGRATION}. Hibernate never changes the schema ({@code hbm2ddl=none}). The entity
- * manager factory takes this bean as a parameter, so Hibernate starts only once the schema is
- * there.
+ * The database schema is HAPI's and the hub's own few tables ({@link HubSchemaTasks}), both managed
+ * by HAPI's own migrator ({@code hapi-fhir-sql-migrate}): it creates an empty database from scratch
+ * and upgrades an older one, task by task, recording each in {@code FLY_HFJ_MIGRATION}. Hibernate
+ * never changes the schema ({@code hbm2ddl=none}). The entity manager factory takes this bean as a
+ * parameter, so Hibernate starts only once the schema is there.
  */
 @Configuration(proxyBeanMethods = false)
 public class SchemaConfig {
@@ -37,36 +37,51 @@ public class SchemaConfig {
       log.info("Database {}: schema not checked (hub.database.schema.management=none)", database);
       return new DatabaseSchema(database, 0);
     }
-    MigrationTaskList tasks =
-        new HapiFhirJpaMigrationTasks(Set.of()).getAllTasks(VersionEnum.values());
-    HapiMigrationStorageSvc storage =
-        new HapiMigrationStorageSvc(
-            new HapiMigrationDao(
-                dataSource,
-                database.migratorDriver(),
-                SchemaMigrator.HAPI_FHIR_MIGRATION_TABLENAME));
-    SchemaMigrator migrator =
-        new SchemaMigrator(
+    int changes =
+        migrate(
+            dataSource,
+            database,
+            properties,
             "HAPI FHIR",
             SchemaMigrator.HAPI_FHIR_MIGRATION_TABLENAME,
+            new HapiFhirJpaMigrationTasks(Set.of()).getAllTasks(VersionEnum.values()));
+    changes +=
+        migrate(
             dataSource,
-            new Properties(),
-            tasks,
-            storage);
+            database,
+            properties,
+            "cpts-hub",
+            HubSchemaTasks.MIGRATION_TABLE,
+            new HubSchemaTasks().getAllTasks(HubSchemaTasks.Release.values()));
+    return new DatabaseSchema(database, changes);
+  }
+
+  private static int migrate(
+      DataSource dataSource,
+      HubDatabase database,
+      DatabaseSchemaProperties properties,
+      String name,
+      String migrationTable,
+      MigrationTaskList tasks) {
+    HapiMigrationStorageSvc storage =
+        new HapiMigrationStorageSvc(
+            new HapiMigrationDao(dataSource, database.migratorDriver(), migrationTable));
+    SchemaMigrator migrator =
+        new SchemaMigrator(name, migrationTable, dataSource, new Properties(), tasks, storage);
     migrator.setDriverType(database.migratorDriver());
-    if (properties.management() == DatabaseSchemaProperties.Management.VALIDATE) {
-      migrator.createMigrationTableIfRequired();
-      migrator.validate();
-      log.info("Database {}: schema is up to date", database);
-      return new DatabaseSchema(database, 0);
-    }
     migrator.createMigrationTableIfRequired();
+    if (properties.management() == DatabaseSchemaProperties.Management.VALIDATE) {
+      migrator.validate();
+      log.info("Database {}: {} schema is up to date", database, name);
+      return 0;
+    }
     MigrationResult result = migrator.migrate();
     log.info(
-        "Database {}: schema migrated, {} task(s) run, {} change(s)",
+        "Database {}: {} schema migrated, {} task(s) run, {} change(s)",
         database,
+        name,
         result.succeededTasks.size(),
         result.changes);
-    return new DatabaseSchema(database, result.changes);
+    return result.changes;
   }
 }

@@ -8,16 +8,8 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import fr.cpts.hub.ig.IgExamples;
-import fr.cpts.hub.profiles.FrCodeSystems;
-import fr.cpts.hub.profiles.FrExtensions;
-import fr.cpts.hub.profiles.FrIdentifiers;
-import fr.cpts.hub.profiles.HubIdentifiers;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -27,13 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,38 +34,17 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @HubIntegrationTest
 class BookingIT {
 
-  private static final String GP_IDNPS = "810000010039";
-  private static final AtomicInteger NEXT_SLOT = new AtomicInteger();
-
   @LocalServerPort int port;
 
   private IGenericClient client;
-  private String scheduleId;
+  private BookingFixtures fixtures;
   private String patientId;
 
   @BeforeEach
   void publishScheduleAndPatient() {
     client = HubClient.of(port);
-    Schedule schedule = new Schedule();
-    schedule
-        .addIdentifier()
-        .setSystem(HubIdentifiers.SCHEDULE)
-        .setValue("booking-" + UUID.randomUUID());
-    schedule.setActive(true);
-    schedule.addActor(
-        new Reference("Practitioner?identifier=" + FrIdentifiers.IDNPS + "|" + GP_IDNPS));
-    scheduleId =
-        client.create().resource(schedule).execute().getId().toUnqualifiedVersionless().getValue();
-    Patient patient =
-        (Patient)
-            IgExamples.all().stream()
-                .filter(e -> e.file().equals("Patient-ex-patient-ins.json"))
-                .findFirst()
-                .orElseThrow()
-                .parse(HubClient.FHIR);
-    patient.setId((String) null);
-    patientId =
-        client.create().resource(patient).execute().getId().toUnqualifiedVersionless().getValue();
+    fixtures = new BookingFixtures(client);
+    patientId = fixtures.patientId;
   }
 
   @Test
@@ -98,7 +64,7 @@ class BookingIT {
                 p.getActor().hasReference()
                     ? p.getActor().getReference()
                     : p.getActor().getIdentifier().getValue())
-        .containsExactlyInAnyOrder(patientId, GP_IDNPS);
+        .containsExactlyInAnyOrder(patientId, BookingFixtures.GP_IDNPS);
   }
 
   @Test
@@ -227,54 +193,12 @@ class BookingIT {
         .satisfies(e -> assertThat(outcomeText(e)).contains("HUB-0412"));
   }
 
-  /** A free slot of the test's schedule, in 2031, published as a GP software would. */
   private String freeSlot() {
-    int n = NEXT_SLOT.getAndIncrement();
-    OffsetDateTime start = OffsetDateTime.parse("2031-03-03T08:00:00+01:00").plusMinutes(20L * n);
-    Slot slot = new Slot();
-    slot.addIdentifier().setSystem(HubIdentifiers.SLOT).setValue("booking-" + UUID.randomUUID());
-    slot.setSchedule(new Reference(scheduleId));
-    slot.getMeta().addSecurity(FrCodeSystems.TRE_R314_TYPE_CRENEAU, "SNP", null);
-    slot.addServiceType(new CodeableConcept(new Coding(FrCodeSystems.V3_ACT_CODE, "AMB", null)));
-    slot.setAppointmentType(
-        new CodeableConcept(new Coding(FrCodeSystems.V2_0276, "ROUTINE", null)));
-    slot.setStatus(Slot.SlotStatus.FREE);
-    slot.setStart(Date.from(start.toInstant()));
-    slot.setEnd(Date.from(start.plusMinutes(20).toInstant()));
-    slot.setComment("https://agenda.example.fr/booking");
-    return client.create().resource(slot).execute().getId().toUnqualifiedVersionless().getValue();
+    return fixtures.freeSlot();
   }
 
-  /** An appointment made through the SAS: the regulator as operator, the GP by IDNPS. */
   private Appointment appointment(String slot, AppointmentStatus status) {
-    Appointment appointment = new Appointment();
-    appointment.addExtension(
-        FrExtensions.APPOINTMENT_OPERATOR,
-        new Reference().setIdentifier(idnps("810000099999")).setDisplay("Régulateur SAS"));
-    appointment
-        .addIdentifier()
-        .setSystem("urn:oid:1.2.250.1.213.3.6")
-        .setValue(UUID.randomUUID().toString());
-    appointment.setStatus(status);
-    appointment.addSlot(new Reference(slot));
-    appointment.setStart(Date.from(OffsetDateTime.parse("2031-03-03T08:00:00+01:00").toInstant()));
-    appointment.setEnd(Date.from(OffsetDateTime.parse("2031-03-03T08:20:00+01:00").toInstant()));
-    appointment
-        .addParticipant()
-        .setActor(new Reference(patientId))
-        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-    appointment
-        .addParticipant()
-        .setActor(new Reference().setIdentifier(idnps(GP_IDNPS)))
-        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-    return appointment;
-  }
-
-  private static org.hl7.fhir.r4.model.Identifier idnps(String value) {
-    return new org.hl7.fhir.r4.model.Identifier()
-        .setSystem(FrIdentifiers.IDNPS)
-        .setValue(value)
-        .setType(new CodeableConcept(new Coding(FrIdentifiers.TYPE_SYSTEM, "IDNPS", null)));
+    return fixtures.sasAppointment(slot, status);
   }
 
   private Slot.SlotStatus status(String slot) {

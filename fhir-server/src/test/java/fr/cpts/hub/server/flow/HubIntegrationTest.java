@@ -8,6 +8,7 @@ import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * One running hub on a random port, shared by every flow test (same annotations, same cached Spring
@@ -22,4 +23,5 @@ import org.springframework.test.context.ActiveProfiles;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles(resolver = TestDatabaseProfileResolver.class)
 @Import(EmbeddedPostgresConfig.class)
+@ContextConfiguration(initializers = SasStandInConfig.class)
 public @interface HubIntegrationTest {}

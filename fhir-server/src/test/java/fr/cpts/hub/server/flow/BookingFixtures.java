@@ -1,0 +1,119 @@
+package fr.cpts.hub.server.flow;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import fr.cpts.hub.ig.IgExamples;
+import fr.cpts.hub.profiles.FrCodeSystems;
+import fr.cpts.hub.profiles.FrExtensions;
+import fr.cpts.hub.profiles.FrIdentifiers;
+import fr.cpts.hub.profiles.HubIdentifiers;
+import fr.cpts.hub.profiles.SasProfiles;
+import java.time.OffsetDateTime;
+import java.util.Date;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Schedule;
+import org.hl7.fhir.r4.model.Slot;
+
+/**
+ * What a booking flow needs, published as a GP software would: a Schedule of one demo GP (away from
+ * the demo's own schedules), free Slots on it in 2031, a synthetic patient (the guide's INS
+ * example), and Appointments made through the SAS (the regulator as appointment operator, the GP by
+ * IDNPS).
+ */
+final class BookingFixtures {
+
+  static final String GP_IDNPS = "810000010039";
+  static final String REGULATOR_IDNPS = "810000099999";
+  private static final AtomicInteger NEXT_SLOT = new AtomicInteger();
+
+  final IGenericClient client;
+  final String scheduleId;
+  final String patientId;
+
+  BookingFixtures(IGenericClient client) {
+    this.client = client;
+    Schedule schedule = new Schedule();
+    schedule
+        .addIdentifier()
+        .setSystem(HubIdentifiers.SCHEDULE)
+        .setValue("booking-" + UUID.randomUUID());
+    schedule.setActive(true);
+    schedule.addActor(
+        new Reference("Practitioner?identifier=" + FrIdentifiers.IDNPS + "|" + GP_IDNPS));
+    scheduleId =
+        client.create().resource(schedule).execute().getId().toUnqualifiedVersionless().getValue();
+    Patient patient =
+        (Patient)
+            IgExamples.all().stream()
+                .filter(e -> e.file().equals("Patient-ex-patient-ins.json"))
+                .findFirst()
+                .orElseThrow()
+                .parse(HubClient.FHIR);
+    patient.setId((String) null);
+    patientId =
+        client.create().resource(patient).execute().getId().toUnqualifiedVersionless().getValue();
+  }
+
+  /** A new free slot on the schedule, each one twenty minutes after the previous. */
+  String freeSlot() {
+    int n = NEXT_SLOT.getAndIncrement();
+    OffsetDateTime start = OffsetDateTime.parse("2031-03-03T08:00:00+01:00").plusMinutes(20L * n);
+    Slot slot = new Slot();
+    slot.addIdentifier().setSystem(HubIdentifiers.SLOT).setValue("booking-" + UUID.randomUUID());
+    slot.setSchedule(new Reference(scheduleId));
+    slot.getMeta().addSecurity(FrCodeSystems.TRE_R314_TYPE_CRENEAU, "SNP", null);
+    slot.addServiceType(new CodeableConcept(new Coding(FrCodeSystems.V3_ACT_CODE, "AMB", null)));
+    slot.setAppointmentType(
+        new CodeableConcept(new Coding(FrCodeSystems.V2_0276, "ROUTINE", null)));
+    slot.setStatus(Slot.SlotStatus.FREE);
+    slot.setStart(Date.from(start.toInstant()));
+    slot.setEnd(Date.from(start.plusMinutes(20).toInstant()));
+    slot.setComment("https://agenda.example.fr/booking");
+    return client.create().resource(slot).execute().getId().toUnqualifiedVersionless().getValue();
+  }
+
+  /** An appointment made through the SAS on {@code slot}, with a fresh SAS identifier. */
+  Appointment sasAppointment(String slot, AppointmentStatus status) {
+    Appointment appointment = gpAppointment(slot, status);
+    appointment.addExtension(
+        FrExtensions.APPOINTMENT_OPERATOR,
+        new Reference().setIdentifier(idnps(REGULATOR_IDNPS)).setDisplay("Régulateur SAS"));
+    appointment
+        .addIdentifier()
+        .setSystem(SasProfiles.SAS_REGULATOR_UUID)
+        .setValue(UUID.randomUUID().toString());
+    return appointment;
+  }
+
+  /** An appointment the GP software makes itself: no operator. */
+  Appointment gpAppointment(String slot, AppointmentStatus status) {
+    Appointment appointment = new Appointment();
+    appointment.setStatus(status);
+    appointment.addSlot(new Reference(slot));
+    appointment.setStart(Date.from(OffsetDateTime.parse("2031-03-03T08:00:00+01:00").toInstant()));
+    appointment.setEnd(Date.from(OffsetDateTime.parse("2031-03-03T08:20:00+01:00").toInstant()));
+    appointment
+        .addParticipant()
+        .setActor(new Reference(patientId))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    appointment
+        .addParticipant()
+        .setActor(new Reference().setIdentifier(idnps(GP_IDNPS)))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    return appointment;
+  }
+
+  static Identifier idnps(String value) {
+    return new Identifier()
+        .setSystem(FrIdentifiers.IDNPS)
+        .setValue(value)
+        .setType(new CodeableConcept(new Coding(FrIdentifiers.TYPE_SYSTEM, "IDNPS", null)));
+  }
+}
