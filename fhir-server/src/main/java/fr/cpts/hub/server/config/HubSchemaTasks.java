@@ -43,5 +43,31 @@ public final class HubSchemaTasks extends BaseMigrationTasks<HubSchemaTasks.Rele
         .addIndex("20261201.3", "IDX_HUB_SAS_OUTBOX_APPT")
         .unique(false)
         .withColumns("APPOINTMENT_ID", "CREATED_AT");
+
+    // The slot read model of the SAS search's fast path: who each schedule belongs to (IDNPS of
+    // its Practitioner actor), and each slot's schedule, start and status.
+    Builder.BuilderAddTableByColumns schedules =
+        v01.addTableByColumns("20261201.4", "HUB_SAS_SCHEDULE", "SCHEDULE_ID");
+    schedules.addColumn("SCHEDULE_ID").nonNullable().type(ColumnTypeEnum.STRING, 100);
+    schedules.addColumn("PRACTITIONER_ID").nonNullable().type(ColumnTypeEnum.STRING, 100);
+    schedules.addColumn("IDNPS").nonNullable().type(ColumnTypeEnum.STRING, 64);
+    v01.onTable("HUB_SAS_SCHEDULE")
+        .addIndex("20261201.5", "IDX_HUB_SAS_SCHEDULE_IDNPS")
+        .unique(false)
+        .withColumns("IDNPS");
+    v01.onTable("HUB_SAS_SCHEDULE")
+        .addIndex("20261201.6", "IDX_HUB_SAS_SCHEDULE_PRACT")
+        .unique(false)
+        .withColumns("PRACTITIONER_ID");
+    Builder.BuilderAddTableByColumns slots =
+        v01.addTableByColumns("20261201.7", "HUB_SAS_SLOT", "SLOT_ID");
+    slots.addColumn("SLOT_ID").nonNullable().type(ColumnTypeEnum.STRING, 100);
+    slots.addColumn("SCHEDULE_ID").nonNullable().type(ColumnTypeEnum.STRING, 100);
+    slots.addColumn("START_AT").nonNullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    slots.addColumn("STATUS").nonNullable().type(ColumnTypeEnum.STRING, 24);
+    v01.onTable("HUB_SAS_SLOT")
+        .addIndex("20261201.8", "IDX_HUB_SAS_SLOT_SCHED_START")
+        .unique(false)
+        .withColumns("SCHEDULE_ID", "START_AT", "STATUS");
   }
 }

@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
+import fr.cpts.hub.profiles.FrExtensions;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
@@ -67,6 +69,52 @@ public class SasResourceLoader {
         roles,
         load(Location.class, roleLocations(roles)),
         organizations,
+        services);
+  }
+
+  /**
+   * The sources of the read model's answer: the slots by id, then their schedules, the schedules'
+   * Practitioner and PractitionerRole actors, the roles' Locations and Organizations and, for CPTS
+   * slots, their HealthcareService and its Organization: one {@code _id} read per type.
+   */
+  SasSources fromSlotIds(List<String> slotIds) {
+    List<Slot> slots = List.copyOf(load(Slot.class, slotIds).values());
+    Set<String> scheduleIds = new TreeSet<>();
+    Set<String> serviceIds = new TreeSet<>();
+    for (Slot slot : slots) {
+      scheduleIds.add(SasAnswerView.idOf(slot.getSchedule()));
+      slot.getServiceType().stream()
+          .map(t -> t.getExtensionByUrl(FrExtensions.SLOT_SERVICE_TYPE_REFERENCE))
+          .filter(e -> e != null && e.getValue() instanceof Reference)
+          .map(e -> SasAnswerView.idOf((Reference) e.getValue()))
+          .filter(id -> id != null)
+          .forEach(serviceIds::add);
+    }
+    Map<String, Schedule> schedules = load(Schedule.class, scheduleIds);
+    Set<String> practitionerIds = new TreeSet<>();
+    Set<String> roleIds = new TreeSet<>();
+    for (Schedule schedule : schedules.values()) {
+      for (Reference actor : schedule.getActor()) {
+        String type = actor.getReferenceElement().getResourceType();
+        if ("Practitioner".equals(type)) {
+          practitionerIds.add(actor.getReferenceElement().getIdPart());
+        } else if ("PractitionerRole".equals(type)) {
+          roleIds.add(actor.getReferenceElement().getIdPart());
+        }
+      }
+    }
+    Map<String, PractitionerRole> roles = load(PractitionerRole.class, roleIds);
+    Map<String, HealthcareService> services = load(HealthcareService.class, serviceIds);
+    Set<String> organizationIds = roleOrganizations(roles);
+    organizationIds.addAll(serviceOrganizations(services));
+    return new SasSources(
+        slots,
+        slots.size(),
+        schedules,
+        load(Practitioner.class, practitionerIds),
+        roles,
+        load(Location.class, roleLocations(roles)),
+        load(Organization.class, organizationIds),
         services);
   }
 

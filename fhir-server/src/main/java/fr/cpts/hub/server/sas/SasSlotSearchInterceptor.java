@@ -5,16 +5,24 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import fr.cpts.hub.server.config.FhirServerProperties;
 import fr.cpts.hub.server.config.HubInterceptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -38,20 +46,37 @@ public class SasSlotSearchInterceptor implements HubInterceptor {
 
   static final String QUERY = SasSlotQuery.class.getName();
 
+  private static final Set<String> SAS_PARAMETERS =
+      Set.of(
+          SasSlotQuery.INCLUDE,
+          SasSlotQuery.INCLUDE + ":iterate",
+          SasSlotQuery.START,
+          SasSlotQuery.PRACTITIONER_IDENTIFIER,
+          "status",
+          "_format");
+
   private static final DateTimeFormatter ISO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
 
   private final Clock clock;
   private final SasAnswerView view;
   private final SasResourceLoader loader;
+  private final SasSlotReadModel readModel;
   private final int pageSize;
+  private final AtomicBoolean fastPath;
 
   public SasSlotSearchInterceptor(
-      Clock clock, SasResourceLoader loader, FhirServerProperties fhirProperties) {
+      Clock clock,
+      SasResourceLoader loader,
+      SasSlotReadModel readModel,
+      FhirServerProperties fhirProperties,
+      SasSearchProperties properties) {
     this.clock = clock;
     this.view = new SasAnswerView(clock.getZone());
     this.loader = loader;
+    this.readModel = readModel;
     this.pageSize = fhirProperties.maxPageSize();
+    this.fastPath = new AtomicBoolean(properties.fastPath());
   }
 
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
@@ -66,9 +91,54 @@ public class SasSlotSearchInterceptor implements HubInterceptor {
     parameters.put(SasSlotQuery.PRACTITIONER_IDENTIFIER, new String[] {query.identifierTokens()});
     parameters.put(SasSlotQuery.START, new String[] {"ge" + iso(from), "le" + iso(query.to())});
     parameters.putIfAbsent("_count", new String[] {Integer.toString(pageSize)});
+    if (fastPath.get() && isExactlyTheSasQuery(request)) {
+      List<String> slotIds = readModel.freeSlotIds(query.idnps(), from, query.to());
+      if (slotIds.size() <= pageSize) {
+        stream(request, build(query, request, loader.fromSlotIds(slotIds), null));
+        return false;
+      }
+    }
     request.setParameters(parameters);
     request.getUserData().put(QUERY, query);
     return true;
+  }
+
+  /**
+   * Which path answers the SAS search from now on, on this node: the read model (true) or HAPI's
+   * generic search (false). Set from {@code hub.sas.search.fast-path} at start; the benchmark and
+   * the test that compares both paths switch it.
+   */
+  public void useFastPath(boolean fast) {
+    fastPath.set(fast);
+  }
+
+  /** Only the SAS's own parameters (no _count, _sort, _elements...): the read model serves it. */
+  private static boolean isExactlyTheSasQuery(RequestDetails request) {
+    return SAS_PARAMETERS.containsAll(request.getParameters().keySet())
+        && Arrays.equals(request.getParameters().get("status"), new String[] {"free"});
+  }
+
+  private Bundle build(
+      SasSlotQuery query, RequestDetails request, SasSources sources, String nextLink) {
+    return view.build(
+        query, clock.instant(), sources, request.getFhirServerBase(), selfLink(request), nextLink);
+  }
+
+  private static void stream(RequestDetails request, Bundle answer) {
+    String encodings = request.getHeader("Accept-Encoding");
+    boolean gzip = encodings != null && encodings.toLowerCase(Locale.ROOT).contains("gzip");
+    try {
+      RestfulServerUtils.streamResponseAsResource(
+          request.getServer(),
+          answer,
+          RestfulServerUtils.determineSummaryMode(request),
+          200,
+          false,
+          gzip,
+          request);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
@@ -79,13 +149,7 @@ public class SasSlotSearchInterceptor implements HubInterceptor {
     }
     Bundle.BundleLinkComponent next = found.getLink(Bundle.LINK_NEXT);
     response.setResponseResource(
-        view.build(
-            query,
-            clock.instant(),
-            loader.fromSearchAnswer(found),
-            request.getFhirServerBase(),
-            selfLink(request),
-            next == null ? null : next.getUrl()));
+        build(query, request, loader.fromSearchAnswer(found), next == null ? null : next.getUrl()));
     return true;
   }
 
