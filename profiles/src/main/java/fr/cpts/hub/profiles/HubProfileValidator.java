@@ -38,9 +38,11 @@ import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
  * built.
  *
  * <p>Which profiles a resource is checked against: the hub profiles it declares in {@code
- * meta.profile}; if it declares none, the default profile of its type, which is the type's only hub
- * profile derived directly from the base resource (a Patient gets {@code hub-patient}; a
- * ServiceRequest, which has three, must declare one). Types without a hub profile are not checked
+ * meta.profile}; else the hub profile matching another guide's profile it declares (the SAS's
+ * {@code FrPractitionerRegul} selects {@code hub-practitioner-regulator}); if it declares none, the
+ * default profile of its type, which is the type's only hub profile derived directly from the base
+ * resource, not counting those chosen by another guide's label (a Patient gets {@code hub-patient};
+ * a ServiceRequest, which has three, must declare one). Types without a hub profile are not checked
  * here.
  */
 public final class HubProfileValidator {
@@ -49,6 +51,14 @@ public final class HubProfileValidator {
   private final ValidationSupportChain support;
   private final FhirValidator validator;
   private final Map<String, List<String>> profilesByType;
+
+  /**
+   * Hub profiles chosen when a resource declares another guide's profile instead of ours: the SAS
+   * platform labels the regulator accounts it creates with its own profile.
+   */
+  private static final Map<String, String> BY_OUTSIDE_PROFILE =
+      Map.of(SasProfiles.PRACTITIONER_REGULATOR, HubProfiles.PRACTITIONER_REGULATOR);
+
   private final Map<String, String> defaultProfileByType;
   private final Set<String> hubProfiles;
 
@@ -79,6 +89,10 @@ public final class HubProfileValidator {
         rootDerived.computeIfAbsent(profile.getType(), t -> new ArrayList<>()).add(profile);
       }
     }
+    // A profile chosen by an outside label is never a type's default.
+    rootDerived
+        .values()
+        .forEach(p -> p.removeIf(d -> BY_OUTSIDE_PROFILE.containsValue(d.getUrl())));
     rootDerived.forEach(
         (type, profiles) -> {
           if (profiles.size() == 1) {
@@ -132,6 +146,17 @@ public final class HubProfileValidator {
     }
     if (!declared.isEmpty()) {
       return new Selection(declared, null);
+    }
+    List<String> labelled =
+        resource.getMeta().getProfile().stream()
+            .map(IPrimitiveType::getValueAsString)
+            .filter(Objects::nonNull)
+            .map(BY_OUTSIDE_PROFILE::get)
+            .filter(p -> p != null && ofType.contains(p))
+            .distinct()
+            .toList();
+    if (!labelled.isEmpty()) {
+      return new Selection(labelled, null);
     }
     String defaultProfile = defaultProfileByType.get(type);
     if (defaultProfile != null) {

@@ -6,6 +6,7 @@ public final class HubProfiles {
   private static final String SD = HubIdentifiers.CANONICAL_BASE + "/StructureDefinition/";
 
   public static final String PRACTITIONER = SD + "hub-practitioner";
+  public static final String PRACTITIONER_REGULATOR = SD + "hub-practitioner-regulator";
   public static final String PRACTITIONER_ROLE = SD + "hub-practitioner-role";
   public static final String ORGANIZATION = SD + "hub-organization";
   public static final String LOCATION = SD + "hub-location";

@@ -22,7 +22,7 @@ public final class SasProfiles {
   public static final String LOCATION = SAS + "FrLocationAgregateur";
 
   /** INT_R02, regulator accounts created by the SAS. */
-  public static final String PRACTITIONER_REGULATOR = SAS + "FrPractitionerRegul";
+  public static final String PRACTITIONER_REGULATOR = SAS_CPTS + "FrPractitionerRegul";
 
   /** INT_R03, appointments sent back to the SAS. */
   public static final String APPOINTMENT = SAS + "FrAppointmentSAS";

@@ -35,13 +35,13 @@ class HubPackageTest {
   @Test
   void load_readsEveryResourceOfThePackage_withItsCounts() {
     assertThat(hubPackage.name()).isEqualTo("fr.cpts.hub");
-    assertThat(hubPackage.profiles()).hasSize(19);
+    assertThat(hubPackage.profiles()).hasSize(20);
     assertThat(hubPackage.extensions()).hasSize(8);
-    assertThat(hubPackage.structureDefinitions()).hasSize(27);
+    assertThat(hubPackage.structureDefinitions()).hasSize(28);
     assertThat(hubPackage.codeSystems()).hasSize(10);
     assertThat(hubPackage.valueSets()).hasSize(12);
     assertThat(hubPackage.searchParameters()).hasSize(6);
-    assertThat(hubPackage.resources()).hasSize(27 + 10 + 12 + 6);
+    assertThat(hubPackage.resources()).hasSize(28 + 10 + 12 + 6);
   }
 
   @Test
@@ -179,5 +179,39 @@ class HubPackageTest {
     assertThat(validator.select(new org.hl7.fhir.r4.model.ServiceRequest()).problem())
         .startsWith("HUB-0301");
     assertThat(validator.isProfiled("Binary")).isFalse();
+  }
+
+  @Test
+  void validator_checksAPractitionerLabelledWithTheSasRegulatorProfile_asARegulator() {
+    HubProfileValidator validator = new HubProfileValidator(FHIR, hubPackage);
+    org.hl7.fhir.r4.model.Practitioner gp = new org.hl7.fhir.r4.model.Practitioner();
+    assertThat(validator.select(gp).profiles()).containsExactly(HubProfiles.PRACTITIONER);
+
+    org.hl7.fhir.r4.model.Practitioner regulator = new org.hl7.fhir.r4.model.Practitioner();
+    regulator.getMeta().addProfile(SasProfiles.PRACTITIONER_REGULATOR);
+    assertThat(validator.select(regulator).profiles())
+        .containsExactly(HubProfiles.PRACTITIONER_REGULATOR);
+    regulator
+        .addIdentifier()
+        .setSystem(SasProfiles.SAS_REGULATOR_UUID)
+        .setValue("4f3c8a1e-0b6d-4c52-9f7a-2d1e5b8c9a01");
+    regulator.setActive(true);
+    regulator.addName().setFamily("MARIUS").addGiven("Jules");
+    assertThat(errors(validator, regulator)).anyMatch(m -> m.contains("hub-reg-2"));
+    regulator
+        .addTelecom()
+        .setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.EMAIL)
+        .setValue("jules.marius@regulation.example.fr");
+    assertThat(errors(validator, regulator)).isEmpty();
+    regulator.getIdentifierFirstRep().setSystem("urn:oid:1.2.3.4");
+    assertThat(errors(validator, regulator)).anyMatch(m -> m.contains("hub-reg-1"));
+  }
+
+  private static List<String> errors(
+      HubProfileValidator validator, org.hl7.fhir.r4.model.Practitioner practitioner) {
+    return validator.validate(practitioner).getMessages().stream()
+        .filter(m -> m.getSeverity() == ca.uhn.fhir.validation.ResultSeverityEnum.ERROR)
+        .map(m -> m.getMessage())
+        .toList();
   }
 }

@@ -112,15 +112,9 @@ public class SlotBookingInterceptor implements HubStorageInterceptor {
     }
   }
 
-  /**
-   * Stores a copy of the slot with its new status. A copy: the instance HAPI's read returns carries
-   * the stored text of the version it was read from in its user data, which the validator would
-   * check instead of the changed slot.
-   */
   private void store(Slot slot, Slot.SlotStatus status) {
-    Slot changed = slot.copy();
-    changed.setStatus(status);
-    slotDao().update(changed, new SystemRequestDetails());
+    slot.setStatus(status);
+    slotDao().update(slot, new SystemRequestDetails());
   }
 
   private Slot lockAndRead(String slotId) {

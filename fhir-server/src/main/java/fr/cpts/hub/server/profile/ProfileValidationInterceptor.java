@@ -61,7 +61,9 @@ public class ProfileValidationInterceptor {
       return;
     }
     Selection selection = validator.select(resource);
-    ValidationResult result = validator.validate(resource, selection);
+    // A copy: a resource HAPI parsed or read carries its original text in its user data, which the
+    // validator would check instead of what the hub's earlier hooks made of it (prefixed IDNPS...).
+    ValidationResult result = validator.validate(((Resource) resource).copy(), selection);
     List<SingleValidationMessage> errors =
         result.getMessages().stream()
             .filter(

@@ -1,0 +1,273 @@
+package fr.cpts.hub.server.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.util.FhirTerser;
+import fr.cpts.hub.profiles.FrIdentifiers;
+import fr.cpts.hub.server.config.ClockConfig;
+import fr.cpts.hub.server.demo.DemoTerritory;
+import fr.cpts.hub.server.demo.DemoTerritoryGenerator;
+import fr.cpts.hub.server.demo.DemoTerritorySpec;
+import fr.cpts.hub.server.demo.DemoTransactions;
+import fr.cpts.hub.server.profile.ProfileValidationInterceptor;
+import fr.cpts.hub.server.sas.SasSlotSearchInterceptor;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The SAS slot search under load, as the SAS platform sends it: a territory of {@code -Dbench.gps}
+ * GPs (500 by default; 20000 for the national-scale set) with 3 days of slots from today, 24 a day,
+ * a third booked (the demo generator); then {@code -Dbench.requests} searches for 25 random GPs
+ * over now to the end of the day after tomorrow, from {@code -Dbench.clients} concurrent clients,
+ * on HAPI's generic search and on the read model. Prints p50/p95/p99 latency and requests per
+ * second of both and their ratio. Run with {@code ./mvnw -Pbench verify -pl fhir-server -am
+ * -Dit.test=SasSearchBenchmark} (H2), add {@code -Dbench.database=postgres}; never part of {@code
+ * verify}.
+ */
+@HubIntegrationTest
+@TestPropertySource(properties = "hub.demo.enabled=false")
+class SasSearchBenchmark {
+
+  private static final Logger log = LoggerFactory.getLogger("fr.cpts.hub.bench");
+  private static final int SLOTS_PER_DAY = 24;
+  private static final int SLOTS_PER_TRANSACTION = 1000;
+  private static final int DIRECTORY_PER_TRANSACTION = 2000;
+  private static final DateTimeFormatter OFFSET =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
+
+  @LocalServerPort int port;
+  @Autowired IFhirSystemDao<Bundle, Meta> systemDao;
+  @Autowired IInterceptorService jpaInterceptors;
+  @Autowired ProfileValidationInterceptor validation;
+  @Autowired SasSlotSearchInterceptor sasSearch;
+  @Autowired Clock clock;
+
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  /** Latencies of one run, and its wall time. */
+  private record Run(long[] nanos, long wallNanos, double meanSlots) {
+    double percentileMillis(double p) {
+      long[] sorted = nanos.clone();
+      Arrays.sort(sorted);
+      int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+      return sorted[Math.max(0, index)] / 1e6;
+    }
+
+    double perSecond() {
+      return nanos.length / (wallNanos / 1e9);
+    }
+  }
+
+  @Test
+  void sasSearch_latencyAndThroughput_genericSearchVersusReadModel() throws Exception {
+    int gps = Integer.getInteger("bench.gps", 500);
+    int requests = Integer.getInteger("bench.requests", 400);
+    int clients = Integer.getInteger("bench.clients", 8);
+    LocalDate today = LocalDate.now(clock);
+
+    long loadStarted = System.nanoTime();
+    DemoTerritory territory =
+        new DemoTerritoryGenerator()
+            .generate(new DemoTerritorySpec(gps, 2026, today, 3, SLOTS_PER_DAY, ClockConfig.PARIS));
+    int loaded = withoutValidation(() -> load(territory));
+    double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
+    log.info(
+        "SAS benchmark: {} GPs, {} resources loaded in {} s",
+        gps,
+        loaded,
+        String.format(Locale.ROOT, "%.0f", loadSeconds));
+
+    List<String> idnps = territory.generalPractitioners().stream().map(g -> g.idnps()).toList();
+    // Warm both paths, then measure: generic, read model, generic again.
+    run(false, idnps, Math.max(40, requests / 10), clients, 1);
+    run(true, idnps, Math.max(40, requests / 10), clients, 2);
+    Run generic = run(false, idnps, requests, clients, 3);
+    Run fast = run(true, idnps, requests, clients, 4);
+    sasSearch.useFastPath(true);
+
+    String database = System.getProperty("hub.test.database", "h2");
+    log.info(
+        String.format(
+            Locale.ROOT,
+            "%nSAS search benchmark (%s, %d GPs, %d slots, 25 GPs x now..D+2 per request, %d"
+                + " requests, %d clients, %.0f free slots per answer)%n"
+                + "  generic search  p50 %7.1f ms  p95 %7.1f ms  p99 %7.1f ms  %7.1f req/s%n"
+                + "  read model      p50 %7.1f ms  p95 %7.1f ms  p99 %7.1f ms  %7.1f req/s%n"
+                + "  ratio (generic / read model)  p95 x%.1f  throughput x%.1f",
+            database,
+            gps,
+            territory.slots().size(),
+            requests,
+            clients,
+            fast.meanSlots(),
+            generic.percentileMillis(50),
+            generic.percentileMillis(95),
+            generic.percentileMillis(99),
+            generic.perSecond(),
+            fast.percentileMillis(50),
+            fast.percentileMillis(95),
+            fast.percentileMillis(99),
+            fast.perSecond(),
+            generic.percentileMillis(95) / fast.percentileMillis(95),
+            fast.perSecond() / generic.perSecond()));
+    assertThat(fast.meanSlots()).isEqualTo(generic.meanSlots());
+  }
+
+  private Run run(boolean fastPath, List<String> idnps, int requests, int clients, long seed)
+      throws Exception {
+    sasSearch.useFastPath(fastPath);
+    SplittableRandom random = new SplittableRandom(seed);
+    List<String> queries = new ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      queries.add(query(idnps, random));
+    }
+    long[] nanos = new long[requests];
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong slots = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    long started = System.nanoTime();
+    List<Future<?>> workers = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      workers.add(
+          pool.submit(
+              () -> {
+                for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                  long t0 = System.nanoTime();
+                  HttpResponse<String> response =
+                      http.send(
+                          HttpRequest.newBuilder(
+                                  URI.create(HubClient.base(port) + "/Slot?" + queries.get(i)))
+                              .header("Accept", "application/json+fhir")
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString());
+                  nanos[i] = System.nanoTime() - t0;
+                  assertThat(response.statusCode()).isEqualTo(200);
+                  slots.addAndGet(countSlots(response.body()));
+                }
+                return null;
+              }));
+    }
+    for (Future<?> worker : workers) {
+      worker.get();
+    }
+    long wall = System.nanoTime() - started;
+    pool.shutdown();
+    return new Run(nanos, wall, slots.get() / (double) requests);
+  }
+
+  /** The SAS's request for 25 random GPs, from now to the end of the day after tomorrow. */
+  private String query(List<String> idnps, SplittableRandom random) {
+    ZonedDateTime now = ZonedDateTime.now(clock);
+    ZonedDateTime end = now.toLocalDate().plusDays(2).atTime(23, 59, 59).atZone(ClockConfig.PARIS);
+    StringBuilder ids = new StringBuilder();
+    for (int i = 0; i < 25; i++) {
+      if (i > 0) {
+        ids.append(',');
+      }
+      ids.append(FrIdentifiers.IDNPS).append("%7C").append(idnps.get(random.nextInt(idnps.size())));
+    }
+    return "_include=Slot:schedule&_include:iterate=Schedule:actor&start=ge"
+        + now.format(OFFSET).replace("+", "%2B")
+        + "&start=le"
+        + end.format(OFFSET).replace("+", "%2B")
+        + "&schedule.actor:Practitioner.identifier="
+        + ids
+        + "&status=free";
+  }
+
+  private static int countSlots(String body) {
+    Bundle bundle = HubClient.FHIR.newJsonParser().parseResource(Bundle.class, body);
+    return (int)
+        bundle.getEntry().stream().filter(e -> e.getResource().fhirType().equals("Slot")).count();
+  }
+
+  /**
+   * Loads the territory in the hub's own transactions, as fast as it can: plain creates, the
+   * directory in chunks whose {@code urn:uuid} references to earlier chunks are rewritten to the
+   * ids those got, then the slots (which reference their Schedule by identifier).
+   */
+  private int load(DemoTerritory territory) {
+    FhirTerser terser = HubClient.FHIR.newTerser();
+    Map<String, String> assigned = new HashMap<>();
+    List<Resource> directory = territory.directory();
+    for (int from = 0; from < directory.size(); from += DIRECTORY_PER_TRANSACTION) {
+      List<Resource> chunk = new ArrayList<>();
+      for (Resource resource :
+          directory.subList(from, Math.min(directory.size(), from + DIRECTORY_PER_TRANSACTION))) {
+        Resource copy = resource.copy();
+        for (Reference reference :
+            terser.getAllPopulatedChildElementsOfType(copy, Reference.class)) {
+          String target = assigned.get(reference.getReference());
+          if (target != null) {
+            reference.setReference(target);
+          }
+        }
+        chunk.add(copy);
+      }
+      Bundle response = transaction(chunk, terser);
+      for (int i = 0; i < chunk.size(); i++) {
+        String location = response.getEntry().get(i).getResponse().getLocation();
+        assigned.put(
+            directory.get(from + i).getIdElement().getValue(),
+            new org.hl7.fhir.r4.model.IdType(location).toUnqualifiedVersionless().getValue());
+      }
+    }
+    List<? extends Resource> slots = territory.slots();
+    for (int from = 0; from < slots.size(); from += SLOTS_PER_TRANSACTION) {
+      transaction(
+          List.copyOf(slots.subList(from, Math.min(slots.size(), from + SLOTS_PER_TRANSACTION))),
+          terser);
+    }
+    return directory.size() + slots.size();
+  }
+
+  private Bundle transaction(List<? extends Resource> resources, FhirTerser terser) {
+    Bundle bundle = DemoTransactions.conditionalCreates(resources, terser);
+    for (BundleEntryComponent entry : bundle.getEntry()) {
+      entry.getRequest().setIfNoneExist(null);
+    }
+    return systemDao.transaction(new SystemRequestDetails(), bundle);
+  }
+
+  private <T> T withoutValidation(java.util.function.Supplier<T> work) {
+    jpaInterceptors.unregisterInterceptor(validation);
+    try {
+      return work.get();
+    } finally {
+      jpaInterceptors.registerInterceptor(validation);
+    }
+  }
+}
