@@ -2,6 +2,9 @@ package fr.cpts.hub.server.sas;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.dao.SearchBuilderFactory;
+import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
+import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -36,9 +39,16 @@ import org.springframework.stereotype.Component;
 public class SasResourceLoader {
 
   private final DaoRegistry daos;
+  private final SearchBuilderFactory<JpaPid> searchBuilders;
+  private final IHapiTransactionService transactions;
 
-  public SasResourceLoader(DaoRegistry daos) {
+  public SasResourceLoader(
+      DaoRegistry daos,
+      SearchBuilderFactory<JpaPid> searchBuilders,
+      IHapiTransactionService transactions) {
     this.daos = daos;
+    this.searchBuilders = searchBuilders;
+    this.transactions = transactions;
   }
 
   /** The sources from HAPI's own search answer (Slots matched, Schedules and actors included). */
@@ -73,12 +83,25 @@ public class SasResourceLoader {
   }
 
   /**
-   * The sources of the read model's answer: the slots by id, then their schedules, the schedules'
-   * Practitioner and PractitionerRole actors, the roles' Locations and Organizations and, for CPTS
-   * slots, their HealthcareService and its Organization: one {@code _id} read per type.
+   * The sources of the read model's answer: the slots by HAPI resource key, loaded in batches, then
+   * their schedules, the schedules' Practitioner and PractitionerRole actors, the roles' Locations
+   * and Organizations and, for CPTS slots, their HealthcareService and its Organization: one {@code
+   * _id} read per type.
    */
-  SasSources fromSlotIds(List<String> slotIds) {
-    List<Slot> slots = List.copyOf(load(Slot.class, slotIds).values());
+  SasSources fromSlotKeys(List<Long> slotKeys) {
+    List<Slot> slots =
+        transactions
+            .withSystemRequest()
+            .readOnly()
+            .execute(
+                () ->
+                    searchBuilders
+                        .newSearchBuilder("Slot", Slot.class)
+                        .loadResourcesByPid(
+                            JpaPid.fromLongList(slotKeys), new SystemRequestDetails())
+                        .stream()
+                        .map(Slot.class::cast)
+                        .toList());
     Set<String> scheduleIds = new TreeSet<>();
     Set<String> serviceIds = new TreeSet<>();
     for (Slot slot : slots) {

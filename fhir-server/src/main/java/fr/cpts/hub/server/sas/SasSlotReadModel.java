@@ -23,8 +23,12 @@ public class SasSlotReadModel {
     this.jdbc = jdbc;
   }
 
-  /** The free slots of these professionals whose start is within [from, to]. */
-  public List<String> freeSlotIds(List<String> idnps, Instant from, Instant to) {
+  /**
+   * The free slots of these professionals whose start is within [from, to], as HAPI's resource keys
+   * (RES_ID), joined through HAPI's (type, id) index so that HAPI can load them in batches without
+   * resolving ids one by one.
+   */
+  public List<Long> freeSlotKeys(List<String> idnps, Instant from, Instant to) {
     if (idnps.isEmpty()) {
       return List.of();
     }
@@ -36,11 +40,12 @@ public class SasSlotReadModel {
     arguments[idnps.size()] = Timestamp.from(from);
     arguments[idnps.size() + 1] = Timestamp.from(to);
     return jdbc.queryForList(
-        "SELECT s.SLOT_ID FROM HUB_SAS_SCHEDULE h JOIN HUB_SAS_SLOT s ON s.SCHEDULE_ID ="
-            + " h.SCHEDULE_ID WHERE h.IDNPS IN ("
+        "SELECT r.RES_ID FROM HUB_SAS_SCHEDULE h JOIN HUB_SAS_SLOT s ON s.SCHEDULE_ID ="
+            + " h.SCHEDULE_ID JOIN HFJ_RESOURCE r ON r.RES_TYPE = 'Slot' AND r.FHIR_ID = s.SLOT_ID"
+            + " WHERE h.IDNPS IN ("
             + placeholders
             + ") AND s.STATUS = 'free' AND s.START_AT >= ? AND s.START_AT <= ?",
-        String.class,
+        Long.class,
         arguments);
   }
 

@@ -92,9 +92,9 @@ public class SasSlotSearchInterceptor implements HubInterceptor {
     parameters.put(SasSlotQuery.START, new String[] {"ge" + iso(from), "le" + iso(query.to())});
     parameters.putIfAbsent("_count", new String[] {Integer.toString(pageSize)});
     if (fastPath.get() && isExactlyTheSasQuery(request)) {
-      List<String> slotIds = readModel.freeSlotIds(query.idnps(), from, query.to());
-      if (slotIds.size() <= pageSize) {
-        stream(request, build(query, request, loader.fromSlotIds(slotIds), null));
+      List<Long> slotKeys = readModel.freeSlotKeys(query.idnps(), from, query.to());
+      if (slotKeys.size() <= pageSize) {
+        stream(request, build(query, request, loader.fromSlotKeys(slotKeys), null));
         return false;
       }
     }
