@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import fr.cpts.hub.profiles.FrExtensions;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,12 +43,15 @@ public class SasResourceLoader {
   private final DaoRegistry daos;
   private final SearchBuilderFactory<JpaPid> searchBuilders;
   private final IHapiTransactionService transactions;
+  private final JdbcTemplate jdbc;
 
   public SasResourceLoader(
       DaoRegistry daos,
       SearchBuilderFactory<JpaPid> searchBuilders,
-      IHapiTransactionService transactions) {
+      IHapiTransactionService transactions,
+      JdbcTemplate jdbc) {
     this.daos = daos;
+    this.jdbc = jdbc;
     this.searchBuilders = searchBuilders;
     this.transactions = transactions;
   }
@@ -89,19 +94,7 @@ public class SasResourceLoader {
    * _id} read per type.
    */
   SasSources fromSlotKeys(List<Long> slotKeys) {
-    List<Slot> slots =
-        transactions
-            .withSystemRequest()
-            .readOnly()
-            .execute(
-                () ->
-                    searchBuilders
-                        .newSearchBuilder("Slot", Slot.class)
-                        .loadResourcesByPid(
-                            JpaPid.fromLongList(slotKeys), new SystemRequestDetails())
-                        .stream()
-                        .map(Slot.class::cast)
-                        .toList());
+    List<Slot> slots = List.copyOf(loadByKeys(Slot.class, slotKeys).values());
     Set<String> scheduleIds = new TreeSet<>();
     Set<String> serviceIds = new TreeSet<>();
     for (Slot slot : slots) {
@@ -113,7 +106,7 @@ public class SasResourceLoader {
           .filter(id -> id != null)
           .forEach(serviceIds::add);
     }
-    Map<String, Schedule> schedules = load(Schedule.class, scheduleIds);
+    Map<String, Schedule> schedules = loadDirect(Schedule.class, scheduleIds);
     Set<String> practitionerIds = new TreeSet<>();
     Set<String> roleIds = new TreeSet<>();
     for (Schedule schedule : schedules.values()) {
@@ -126,19 +119,64 @@ public class SasResourceLoader {
         }
       }
     }
-    Map<String, PractitionerRole> roles = load(PractitionerRole.class, roleIds);
-    Map<String, HealthcareService> services = load(HealthcareService.class, serviceIds);
+    Map<String, PractitionerRole> roles = loadDirect(PractitionerRole.class, roleIds);
+    Map<String, HealthcareService> services = loadDirect(HealthcareService.class, serviceIds);
     Set<String> organizationIds = roleOrganizations(roles);
     organizationIds.addAll(serviceOrganizations(services));
     return new SasSources(
         slots,
         slots.size(),
         schedules,
-        load(Practitioner.class, practitionerIds),
+        loadDirect(Practitioner.class, practitionerIds),
         roles,
-        load(Location.class, roleLocations(roles)),
-        load(Organization.class, organizationIds),
+        loadDirect(Location.class, roleLocations(roles)),
+        loadDirect(Organization.class, organizationIds),
         services);
+  }
+
+  /**
+   * Loads resources of one type by id part through HAPI's resource keys: one indexed query on
+   * HAPI's (type, id) index, then HAPI's batch load. The read model's path: HAPI's own id
+   * resolution of a long list is an OR of (type, id) pairs that H2 cannot answer from an index.
+   */
+  <T extends Resource> Map<String, T> loadDirect(Class<T> type, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return new LinkedHashMap<>();
+    }
+    String placeholders = String.join(",", Collections.nCopies(ids.size(), "?"));
+    Object[] arguments = new Object[ids.size() + 1];
+    arguments[0] = type.getSimpleName();
+    int i = 1;
+    for (String id : ids) {
+      arguments[i++] = id;
+    }
+    List<Long> keys =
+        jdbc.queryForList(
+            "SELECT RES_ID FROM HFJ_RESOURCE WHERE RES_TYPE = ? AND FHIR_ID IN ("
+                + placeholders
+                + ")",
+            Long.class,
+            arguments);
+    return loadByKeys(type, keys);
+  }
+
+  /** Loads resources by HAPI resource key (RES_ID), in HAPI's batches. */
+  <T extends Resource> Map<String, T> loadByKeys(Class<T> type, List<Long> keys) {
+    Map<String, T> loaded = new LinkedHashMap<>();
+    if (keys.isEmpty()) {
+      return loaded;
+    }
+    String name = type.getSimpleName();
+    transactions
+        .withSystemRequest()
+        .readOnly()
+        .execute(
+            () ->
+                searchBuilders
+                    .newSearchBuilder(name, type)
+                    .loadResourcesByPid(JpaPid.fromLongList(keys), new SystemRequestDetails())
+                    .forEach(r -> loaded.put(r.getIdElement().getIdPart(), type.cast(r))));
+    return loaded;
   }
 
   /** Loads resources of one type by id part; unknown ids are skipped. */
