@@ -41,7 +41,10 @@ class HubPackageTest {
     assertThat(hubPackage.codeSystems()).hasSize(10);
     assertThat(hubPackage.valueSets()).hasSize(12);
     assertThat(hubPackage.searchParameters()).hasSize(6);
-    assertThat(hubPackage.resources()).hasSize(27 + 10 + 12 + 6);
+    assertThat(hubPackage.operationDefinitions())
+        .extracting(o -> o.getUrl())
+        .containsExactly("https://fhir.cpts-hub.fr/OperationDefinition/schedule-import-ics");
+    assertThat(hubPackage.resources()).hasSize(27 + 10 + 12 + 6 + 1);
   }
 
   @Test
