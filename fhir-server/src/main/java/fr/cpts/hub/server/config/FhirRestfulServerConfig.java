@@ -23,7 +23,8 @@ import org.springframework.context.annotation.Configuration;
  * The FHIR REST endpoint at {@code /fhir}: HAPI's RestfulServer with the JPA resource providers,
  * the system provider (transaction, batch, history), the CapabilityStatement and database-backed
  * paging. The hub's own interceptors are Spring beans implementing {@link HubInterceptor}; each is
- * registered here, in the order of its {@code @Order}.
+ * registered here, in the order of its {@code @Order}. So are its own operations, beans
+ * implementing {@link HubOperationProvider}.
  */
 @Configuration(proxyBeanMethods = false)
 public class FhirRestfulServerConfig {
@@ -40,10 +41,12 @@ public class FhirRestfulServerConfig {
       IValidationSupport validationSupport,
       DatabaseBackedPagingProvider pagingProvider,
       FhirServerProperties properties,
-      List<HubInterceptor> hubInterceptors) {
+      List<HubInterceptor> hubInterceptors,
+      List<HubOperationProvider> hubOperations) {
     RestfulServer server = new RestfulServer(systemDao.getContext());
     server.registerProviders(resourceProviders.createProviders());
     server.registerProvider(systemProvider);
+    server.registerProviders(List.copyOf(hubOperations));
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     JpaCapabilityStatementProvider capabilityStatement =
