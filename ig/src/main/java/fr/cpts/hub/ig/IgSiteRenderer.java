@@ -25,10 +25,12 @@ import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.ElementDefinition.ElementDefinitionConstraintComponent;
 import org.hl7.fhir.r4.model.ElementDefinition.TypeRefComponent;
 import org.hl7.fhir.r4.model.MetadataResource;
+import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -108,6 +110,7 @@ public final class IgSiteRenderer {
         write(
             out.resolve("search-parameters.html"),
             layout(menu, "Search parameters", searchParameters())));
+    written.add(write(out.resolve("operations.html"), layout(menu, "Operations", operations())));
     written.add(write(out.resolve("examples.html"), layout(menu, "Examples", examplesIndex())));
     for (Example example : examples) {
       written.add(write(out.resolve("examples").resolve(example.file()), example.json()));
@@ -364,11 +367,15 @@ public final class IgSiteRenderer {
   private static Map<String, String> pagesByCanonical(HubPackage hubPackage) {
     Map<String, String> pages = new LinkedHashMap<>();
     for (Resource resource : hubPackage.resources()) {
+      String anchor = resource.fhirType() + "-" + resource.getIdPart();
       pages.put(
           ((MetadataResource) resource).getUrl(),
-          resource instanceof StructureDefinition
-              ? "StructureDefinition-" + resource.getIdPart() + ".html"
-              : "terminology.html#" + resource.fhirType() + "-" + resource.getIdPart());
+          switch (resource.fhirType()) {
+            case "StructureDefinition" -> anchor + ".html";
+            case "SearchParameter" -> "search-parameters.html#" + anchor;
+            case "OperationDefinition" -> "operations.html#" + anchor;
+            default -> "terminology.html#" + anchor;
+          });
     }
     return Map.copyOf(pages);
   }
@@ -431,7 +438,9 @@ public final class IgSiteRenderer {
         .append(" lists them.</p>\n<table><tr><th>Code</th><th>On</th><th>Type</th>")
         .append("<th>Expression</th><th>Description</th></tr>\n");
     for (SearchParameter sp : hubPackage.searchParameters()) {
-      html.append("<tr><td><code>")
+      html.append("<tr id=\"SearchParameter-")
+          .append(sp.getIdPart())
+          .append("\"><td><code>")
           .append(escapeHtml4(sp.getCode()))
           .append("</code></td><td>")
           .append(sp.getBase().stream().map(b -> b.getCode()).collect(Collectors.joining(", ")))
@@ -444,6 +453,64 @@ public final class IgSiteRenderer {
           .append("</td></tr>\n");
     }
     return html.append("</table>\n").toString();
+  }
+
+  private String operations() {
+    StringBuilder html = new StringBuilder("<h1>Operations</h1>\n");
+    html.append("<p>The hub's own operations, beside those of FHIR R4; its CapabilityStatement")
+        .append(" lists them.</p>\n");
+    for (OperationDefinition op : hubPackage.operationDefinitions()) {
+      html.append("<h2 id=\"OperationDefinition-")
+          .append(op.getIdPart())
+          .append("\">")
+          .append(escapeHtml4(op.getTitle()))
+          .append("</h2>\n<p><code>")
+          .append(escapeHtml4(op.getUrl()))
+          .append("</code></p>\n");
+      for (CodeType resource : op.getResource()) {
+        if (op.getInstance()) {
+          html.append("<p><code>POST [base]/")
+              .append(resource.getCode())
+              .append("/{id}/$")
+              .append(escapeHtml4(op.getCode()))
+              .append("</code></p>\n");
+        }
+        if (op.getType()) {
+          html.append("<p><code>POST [base]/")
+              .append(resource.getCode())
+              .append("/$")
+              .append(escapeHtml4(op.getCode()))
+              .append("</code></p>\n");
+        }
+      }
+      if (op.getSystem()) {
+        html.append("<p><code>POST [base]/$")
+            .append(escapeHtml4(op.getCode()))
+            .append("</code></p>\n");
+      }
+      html.append("<p>")
+          .append(escapeHtml4(op.getDescription()))
+          .append("</p>\n<table><tr><th>Parameter</th><th>Use</th><th>Card.</th><th>Type</th>")
+          .append("<th>Documentation</th></tr>\n");
+      for (OperationDefinition.OperationDefinitionParameterComponent parameter :
+          op.getParameter()) {
+        html.append("<tr><td><code>")
+            .append(escapeHtml4(parameter.getName()))
+            .append("</code></td><td>")
+            .append(parameter.getUse().toCode())
+            .append("</td><td>")
+            .append(parameter.getMin())
+            .append("..")
+            .append(escapeHtml4(parameter.getMax()))
+            .append("</td><td>")
+            .append(escapeHtml4(parameter.getType()))
+            .append("</td><td>")
+            .append(escapeHtml4(parameter.getDocumentation()))
+            .append("</td></tr>\n");
+      }
+      html.append("</table>\n");
+    }
+    return html.toString();
   }
 
   private String examplesIndex() {
@@ -479,6 +546,7 @@ public final class IgSiteRenderer {
     nav.append("<a href=\"profiles.html\">Profiles</a>\n")
         .append("<a href=\"terminology.html\">Terminology</a>\n")
         .append("<a href=\"search-parameters.html\">Search parameters</a>\n")
+        .append("<a href=\"operations.html\">Operations</a>\n")
         .append("<a href=\"examples.html\">Examples</a>\n");
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -42,6 +42,7 @@ class IgSiteRendererTest {
             "profiles.html",
             "terminology.html",
             "search-parameters.html",
+            "operations.html",
             "examples.html",
             "StructureDefinition-hub-slot.html",
             "StructureDefinition-hub-accepts-new-patients.html")) {
@@ -52,6 +53,12 @@ class IgSiteRendererTest {
         .contains("Slot.meta.security:slotType")
         .contains("hub-slot-1")
         .contains("ValueSet-hub-vs-slot-type");
+    String operations = Files.readString(site.resolve("operations.html"));
+    assertThat(operations)
+        .contains("id=\"OperationDefinition-schedule-import-ics\"")
+        .contains("POST [base]/Schedule/{id}/$import-ics")
+        .contains("<code>icsAttachment</code>")
+        .contains("<code>kept-busy</code>");
   }
 
   @Test

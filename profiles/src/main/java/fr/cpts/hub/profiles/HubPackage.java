@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -23,7 +24,8 @@ import org.hl7.fhir.utilities.npm.NpmPackage;
  * The hub's conformance package ({@code fr.cpts.hub}): a standard FHIR NPM package built from
  * {@code src/main/resources/fr/cpts/hub/profiles/package/} and read from the classpath, never from
  * the network. It holds the hub's profiles and extensions, local definitions of the FR Core
- * extensions they use, code systems, value sets and search parameters.
+ * extensions they use, code systems, value sets, search parameters and the definitions of the hub's
+ * own operations.
  */
 public final class HubPackage {
 
@@ -31,7 +33,12 @@ public final class HubPackage {
   public static final String CLASSPATH_LOCATION = "/fr/cpts/hub/profiles/package.tgz";
 
   private static final Set<String> TYPES =
-      Set.of("StructureDefinition", "CodeSystem", "ValueSet", "SearchParameter");
+      Set.of(
+          "StructureDefinition",
+          "CodeSystem",
+          "ValueSet",
+          "SearchParameter",
+          "OperationDefinition");
 
   private final byte[] tgz;
   private final String name;
@@ -122,6 +129,11 @@ public final class HubPackage {
 
   public List<SearchParameter> searchParameters() {
     return ofType(SearchParameter.class);
+  }
+
+  /** The hub's own operations ({@code $import-ics}...). */
+  public List<OperationDefinition> operationDefinitions() {
+    return ofType(OperationDefinition.class);
   }
 
   private <T extends Resource> List<T> ofType(Class<T> type) {

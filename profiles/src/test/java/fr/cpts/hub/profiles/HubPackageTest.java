@@ -41,7 +41,12 @@ class HubPackageTest {
     assertThat(hubPackage.codeSystems()).hasSize(10);
     assertThat(hubPackage.valueSets()).hasSize(12);
     assertThat(hubPackage.searchParameters()).hasSize(6);
-    assertThat(hubPackage.resources()).hasSize(28 + 10 + 12 + 6);
+    assertThat(hubPackage.operationDefinitions())
+        .extracting(o -> o.getUrl())
+        .containsExactlyInAnyOrder(
+            "https://fhir.cpts-hub.fr/OperationDefinition/schedule-import-ics",
+            "https://fhir.cpts-hub.fr/OperationDefinition/sas-outbox");
+    assertThat(hubPackage.resources()).hasSize(28 + 10 + 12 + 6 + 2);
   }
 
   @Test

@@ -9,7 +9,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class ClockConfig {
 
-  public static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+  /** The hub's zone id, as annotations need it. */
+  public static final String PARIS_ID = "Europe/Paris";
+
+  public static final ZoneId PARIS = ZoneId.of(PARIS_ID);
 
   @Bean
   Clock clock() {
