@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -211,6 +212,20 @@ class ScheduleImportIcsIT {
         .extracting(s -> s.getIdElement().getValue())
         .containsExactlyInAnyOrderElementsOf(
             slotsBefore.stream().map(s -> s.getIdElement().getValue()).toList());
+  }
+
+  @Test
+  void capabilityStatement_listsTheOperationOnSchedule_withItsDefinition() {
+    CapabilityStatement capabilities =
+        client.capabilities().ofType(CapabilityStatement.class).execute();
+
+    assertThat(
+            capabilities.getRestFirstRep().getResource().stream()
+                .filter(r -> "Schedule".equals(r.getType()))
+                .flatMap(r -> r.getOperation().stream())
+                .filter(o -> "import-ics".equals(o.getName())))
+        .extracting(o -> o.getDefinition())
+        .containsExactly(ScheduleImportIcsOperation.CANONICAL);
   }
 
   @Test
