@@ -28,8 +28,11 @@ import org.springframework.stereotype.Component;
  * conditional PUT, which HAPI serialises.
  */
 @Component
-@Interceptor
+@Interceptor(order = PractitionerIdentityInterceptor.AFTER_VALIDATION)
 public class PractitionerIdentityInterceptor implements HubStorageInterceptor {
+
+  /** After the profile validation (order 0): a non-conformant resource hears that first. */
+  static final int AFTER_VALIDATION = 100;
 
   private static final Set<String> UNIQUE_SYSTEMS =
       Set.of(FrIdentifiers.IDNPS, SasProfiles.SAS_REGULATOR_UUID);
@@ -40,12 +43,12 @@ public class PractitionerIdentityInterceptor implements HubStorageInterceptor {
     this.daos = daos;
   }
 
-  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+  @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER_VALIDATION)
   public void created(IBaseResource resource) {
     check(resource);
   }
 
-  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+  @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = AFTER_VALIDATION)
   public void updated(IBaseResource previous, IBaseResource resource) {
     check(resource);
   }
