@@ -1,14 +1,10 @@
 package fr.cpts.hub.server.sas;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.dao.SearchBuilderFactory;
 import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.TokenOrListParam;
 import fr.cpts.hub.profiles.FrExtensions;
 import java.util.Collection;
 import java.util.Collections;
@@ -34,8 +30,8 @@ import org.springframework.stereotype.Component;
 /**
  * Gathers the stored resources of a SAS answer ({@link SasSources}): from the Bundle HAPI's search
  * produced, completed with what the search does not include (each role's Location and
- * Organization), or, for the read model, from resource ids alone. Reads go through HAPI's DAOs with
- * {@code _id} searches, a handful of queries per answer.
+ * Organization), or, for the read model, from resource keys alone. Resources are read by HAPI
+ * resource key ({@link #loadDirect}, {@link #loadByKeys}), a handful of queries per answer.
  */
 @Component
 public class SasResourceLoader {
@@ -75,14 +71,14 @@ public class SasResourceLoader {
     Map<String, Organization> organizations = ofType(byKey.values(), Organization.class);
     Set<String> wanted = roleOrganizations(roles);
     wanted.addAll(serviceOrganizations(services));
-    organizations.putAll(load(Organization.class, missing(wanted, organizations)));
+    organizations.putAll(loadDirect(Organization.class, missing(wanted, organizations)));
     return new SasSources(
         slots,
         found.hasTotal() ? found.getTotal() : slots.size(),
         ofType(byKey.values(), Schedule.class),
         ofType(byKey.values(), Practitioner.class),
         roles,
-        load(Location.class, roleLocations(roles)),
+        loadDirect(Location.class, roleLocations(roles)),
         organizations,
         services);
   }
@@ -90,8 +86,8 @@ public class SasResourceLoader {
   /**
    * The sources of the read model's answer: the slots by HAPI resource key, loaded in batches, then
    * their schedules, the schedules' Practitioner and PractitionerRole actors, the roles' Locations
-   * and Organizations and, for CPTS slots, their HealthcareService and its Organization: one {@code
-   * _id} read per type.
+   * and Organizations and, for CPTS slots, their HealthcareService and its Organization: one keyed
+   * read per type.
    */
   SasSources fromSlotKeys(List<Long> slotKeys) {
     List<Slot> slots = List.copyOf(loadByKeys(Slot.class, slotKeys).values());
@@ -176,26 +172,6 @@ public class SasResourceLoader {
                     .newSearchBuilder(name, type)
                     .loadResourcesByPid(JpaPid.fromLongList(keys), new SystemRequestDetails())
                     .forEach(r -> loaded.put(r.getIdElement().getIdPart(), type.cast(r))));
-    return loaded;
-  }
-
-  /** Loads resources of one type by id part; unknown ids are skipped. */
-  <T extends Resource> Map<String, T> load(Class<T> type, Collection<String> ids) {
-    Map<String, T> loaded = new LinkedHashMap<>();
-    if (ids.isEmpty()) {
-      return loaded;
-    }
-    TokenOrListParam idList = new TokenOrListParam();
-    ids.forEach(id -> idList.add(null, id));
-    SearchParameterMap map = SearchParameterMap.newSynchronous();
-    map.add("_id", idList);
-    map.setCount(ids.size());
-    IFhirResourceDao<T> dao = daos.getResourceDao(type);
-    IBundleProvider result = dao.search(map, new SystemRequestDetails());
-    for (var resource : result.getResources(0, ids.size())) {
-      T typed = type.cast(resource);
-      loaded.put(typed.getIdElement().getIdPart(), typed);
-    }
     return loaded;
   }
 

@@ -106,7 +106,12 @@ public class SasSlotReadModel {
     return count == null ? 0 : count;
   }
 
-  /** Update, else insert; a concurrent insert of the same key makes the update win. */
+  /**
+   * Update, else insert. A concurrent insert of the same key makes the update win outside a
+   * transaction (the start-up rebuild); inside one, HAPI's own lock on the written resource row
+   * already keeps two writers of one key apart (on PostgreSQL a failed insert would abort the
+   * transaction).
+   */
   private static void upsert(java.util.function.IntSupplier update, Runnable insert) {
     if (update.getAsInt() > 0) {
       return;
