@@ -13,6 +13,9 @@ public final class HubSchemaTasks extends BaseMigrationTasks<HubSchemaTasks.Rele
 
   public static final String MIGRATION_TABLE = "FLY_HUB_MIGRATION";
 
+  /** The longest encoded slot view the read model keeps; a longer one is computed per answer. */
+  public static final int SLOT_VIEW_LENGTH = 4000;
+
   /** The hub's schema releases. */
   public enum Release {
     V0_1
@@ -69,5 +72,24 @@ public final class HubSchemaTasks extends BaseMigrationTasks<HubSchemaTasks.Rele
         .addIndex("20261201.8", "IDX_HUB_SAS_SLOT_SCHED_START")
         .unique(false)
         .withColumns("SCHEDULE_ID", "START_AT", "STATUS");
+
+    // The SAS view of each free slot, encoded when the slot is stored (individual and CPTS
+    // variants), the version of the view code that encoded it, and the CPTS services it names.
+    v01.onTable("HUB_SAS_SLOT")
+        .addColumn("20261202.1", "VIEW_VERSION")
+        .nullable()
+        .type(ColumnTypeEnum.INT);
+    v01.onTable("HUB_SAS_SLOT")
+        .addColumn("20261202.2", "SAS_VIEW")
+        .nullable()
+        .type(ColumnTypeEnum.STRING, SLOT_VIEW_LENGTH);
+    v01.onTable("HUB_SAS_SLOT")
+        .addColumn("20261202.3", "CPTS_VIEW")
+        .nullable()
+        .type(ColumnTypeEnum.STRING, SLOT_VIEW_LENGTH);
+    v01.onTable("HUB_SAS_SLOT")
+        .addColumn("20261202.4", "SERVICE_IDS")
+        .nullable()
+        .type(ColumnTypeEnum.STRING, 500);
   }
 }

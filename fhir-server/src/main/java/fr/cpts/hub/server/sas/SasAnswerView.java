@@ -13,9 +13,10 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.TimeZone;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
@@ -60,6 +61,14 @@ public final class SasAnswerView {
 
   static final String CONTAINED_LOCATION_ID = "loc";
 
+  /**
+   * The version of {@link #slotView}'s output. The read model keeps each slot's view encoded with
+   * the version that wrote it and only serves views of this version: bump it whenever the slot view
+   * changes, and the views stored by an older hub are recomputed (at start-up, and meanwhile on
+   * each answer).
+   */
+  public static final int VERSION = 1;
+
   private final ZoneId zone;
 
   public SasAnswerView(ZoneId zone) {
@@ -91,19 +100,44 @@ public final class SasAnswerView {
                     .thenComparing(s -> s.getIdElement().getIdPart()))
             .toList();
 
+    Bundle bundle =
+        envelope(
+            query, sources.total() - (sources.slots().size() - slots.size()), selfLink, nextLink);
+    Set<String> scheduleIds = new TreeSet<>();
+    Set<String> serviceIds = new TreeSet<>();
+    for (Slot slot : slots) {
+      add(bundle, base, slotView(slot, query.cpts()), SearchEntryMode.MATCH);
+      scheduleIds.add(idOf(slot.getSchedule()));
+      serviceIds.addAll(serviceIds(slot));
+    }
+    included(query.cpts(), scheduleIds, serviceIds, sources)
+        .forEach(r -> add(bundle, base, r, SearchEntryMode.INCLUDE));
+    return bundle;
+  }
+
+  /** The Bundle without its entries: profile, type, total and links. */
+  public Bundle envelope(SasSlotQuery query, int total, String selfLink, String nextLink) {
     Bundle bundle = new Bundle();
     bundle.getMeta().addProfile(query.cpts() ? SasProfiles.CPTS_BUNDLE : SasProfiles.BUNDLE);
     bundle.setType(Bundle.BundleType.SEARCHSET);
-    bundle.setTotal(sources.total() - (sources.slots().size() - slots.size()));
+    bundle.setTotal(total);
     bundle.addLink().setRelation(Bundle.LINK_SELF).setUrl(selfLink);
     if (nextLink != null) {
       bundle.addLink().setRelation(Bundle.LINK_NEXT).setUrl(nextLink);
     }
+    return bundle;
+  }
 
+  /**
+   * The included resources of an answer whose slots belong to these schedules and, in the CPTS
+   * variant, these HealthcareServices: Schedules, then Practitioners, PractitionerRoles,
+   * HealthcareServices, Organizations, each sorted by id.
+   */
+  public List<Resource> included(
+      boolean cpts, Set<String> scheduleIds, Set<String> serviceIds, SasSources sources) {
     Map<String, Resource> included = new TreeMap<>();
-    for (Slot slot : slots) {
-      add(bundle, base, slot(slot, query.cpts()), SearchEntryMode.MATCH);
-      Schedule schedule = sources.schedules().get(idOf(slot.getSchedule()));
+    for (String scheduleId : scheduleIds) {
+      Schedule schedule = sources.schedules().get(scheduleId);
       if (schedule == null) {
         continue;
       }
@@ -119,30 +153,42 @@ public final class SasAnswerView {
           included.computeIfAbsent(key(role), k -> role(role, sources));
         }
       }
-      if (query.cpts()) {
-        for (CodeableConcept serviceType : slot.getServiceType()) {
-          Optional.ofNullable(
-                  serviceType.getExtensionByUrl(FrExtensions.SLOT_SERVICE_TYPE_REFERENCE))
-              .map(e -> sources.services().get(idOf((Reference) e.getValue())))
-              .ifPresent(
-                  service -> {
-                    included.computeIfAbsent(key(service), k -> service(service));
-                    Organization cpts = sources.organizations().get(idOf(service.getProvidedBy()));
-                    if (cpts != null) {
-                      included.computeIfAbsent(key(cpts), k -> cptsOrganization(cpts, service));
-                    }
-                  });
+    }
+    if (cpts) {
+      for (String serviceId : serviceIds) {
+        HealthcareService service = sources.services().get(serviceId);
+        if (service == null) {
+          continue;
+        }
+        included.computeIfAbsent(key(service), k -> service(service));
+        Organization organization = sources.organizations().get(idOf(service.getProvidedBy()));
+        if (organization != null) {
+          included.computeIfAbsent(key(organization), k -> cptsOrganization(organization, service));
         }
       }
     }
-    // Schedules, then Practitioners, PractitionerRoles, HealthcareServices, Organizations.
-    included.values().stream()
+    return included.values().stream()
         .sorted(Comparator.comparingInt(SasAnswerView::rank).thenComparing(r -> r.getIdPart()))
-        .forEach(r -> add(bundle, base, r, SearchEntryMode.INCLUDE));
-    return bundle;
+        .toList();
   }
 
-  private Slot slot(Slot stored, boolean cpts) {
+  /** The id parts of the CPTS HealthcareServices a slot refers to from its serviceType. */
+  static List<String> serviceIds(Slot stored) {
+    return stored.getServiceType().stream()
+        .map(t -> t.getExtensionByUrl(FrExtensions.SLOT_SERVICE_TYPE_REFERENCE))
+        .filter(e -> e != null && e.getValue() instanceof Reference)
+        .map(e -> idOf((Reference) e.getValue()))
+        .filter(id -> id != null)
+        .toList();
+  }
+
+  /**
+   * A slot as the SAS sees it: the SAS profile of the variant, the slot type, serviceType (the CPTS
+   * reference only in the CPTS variant), specialty, appointmentType, schedule, start and end to the
+   * millisecond with the offset, the booking URL in comment. It depends on the slot alone: the read
+   * model keeps it encoded ({@link #VERSION}).
+   */
+  public Slot slotView(Slot stored, boolean cpts) {
     Slot view = new Slot();
     view.setId(stored.getIdElement().getIdPart());
     view.getMeta().addProfile(cpts ? SasProfiles.CPTS_SLOT : SasProfiles.SLOT);
@@ -317,7 +363,7 @@ public final class SasAnswerView {
     return new InstantType(instant, TemporalPrecisionEnum.MILLI, TimeZone.getTimeZone(zone));
   }
 
-  private static void add(Bundle bundle, String base, Resource resource, SearchEntryMode mode) {
+  static void add(Bundle bundle, String base, Resource resource, SearchEntryMode mode) {
     bundle
         .addEntry()
         .setFullUrl(base + "/" + resource.fhirType() + "/" + resource.getIdPart())

@@ -1,11 +1,12 @@
 package fr.cpts.hub.server.sas;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.dao.SearchBuilderFactory;
 import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import fr.cpts.hub.profiles.FrExtensions;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,29 +26,31 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
 /**
  * Gathers the stored resources of a SAS answer ({@link SasSources}): from the Bundle HAPI's search
  * produced, completed with what the search does not include (each role's Location and
- * Organization), or, for the read model, from resource keys alone. Resources are read by HAPI
- * resource key ({@link #loadDirect}, {@link #loadByKeys}), a handful of queries per answer.
+ * Organization), or, for the read model, from ids alone. Resources are read by HAPI resource key
+ * ({@link #loadDirect}, {@link #loadByKeys}), a handful of queries per answer; what the slots refer
+ * to goes through a cache of resource versions ({@link #loadCurrent}).
  */
 @Component
 public class SasResourceLoader {
 
-  private final DaoRegistry daos;
   private final SearchBuilderFactory<JpaPid> searchBuilders;
   private final IHapiTransactionService transactions;
   private final JdbcTemplate jdbc;
+  private final Cache<String, Resource> versions;
 
   public SasResourceLoader(
-      DaoRegistry daos,
       SearchBuilderFactory<JpaPid> searchBuilders,
       IHapiTransactionService transactions,
-      JdbcTemplate jdbc) {
-    this.daos = daos;
+      JdbcTemplate jdbc,
+      SasSearchProperties properties) {
     this.jdbc = jdbc;
+    this.versions = Caffeine.newBuilder().maximumSize(properties.resourceCacheSize()).build();
     this.searchBuilders = searchBuilders;
     this.transactions = transactions;
   }
@@ -84,25 +87,36 @@ public class SasResourceLoader {
   }
 
   /**
-   * The sources of the read model's answer: the slots by HAPI resource key, loaded in batches, then
-   * their schedules, the schedules' Practitioner and PractitionerRole actors, the roles' Locations
-   * and Organizations and, for CPTS slots, their HealthcareService and its Organization: one keyed
-   * read per type.
+   * The sources of the read model's answer: the slots by id, loaded in batches, then what they
+   * refer to ({@link #forIncludes}).
    */
-  SasSources fromSlotKeys(List<Long> slotKeys) {
-    List<Slot> slots = List.copyOf(loadByKeys(Slot.class, slotKeys).values());
+  SasSources fromSlotIds(List<String> slotIds) {
+    List<Slot> slots = List.copyOf(loadDirect(Slot.class, slotIds).values());
     Set<String> scheduleIds = new TreeSet<>();
     Set<String> serviceIds = new TreeSet<>();
     for (Slot slot : slots) {
       scheduleIds.add(SasAnswerView.idOf(slot.getSchedule()));
-      slot.getServiceType().stream()
-          .map(t -> t.getExtensionByUrl(FrExtensions.SLOT_SERVICE_TYPE_REFERENCE))
-          .filter(e -> e != null && e.getValue() instanceof Reference)
-          .map(e -> SasAnswerView.idOf((Reference) e.getValue()))
-          .filter(id -> id != null)
-          .forEach(serviceIds::add);
+      serviceIds.addAll(SasAnswerView.serviceIds(slot));
     }
-    Map<String, Schedule> schedules = loadDirect(Schedule.class, scheduleIds);
+    SasSources included = forIncludes(scheduleIds, serviceIds);
+    return new SasSources(
+        slots,
+        slots.size(),
+        included.schedules(),
+        included.practitioners(),
+        included.roles(),
+        included.locations(),
+        included.organizations(),
+        included.services());
+  }
+
+  /**
+   * What the slots of an answer refer to, without the slots: their schedules, the schedules'
+   * Practitioner and PractitionerRole actors, the roles' Locations and Organizations and, for CPTS
+   * slots, their HealthcareService and its Organization: one keyed read per type.
+   */
+  SasSources forIncludes(Set<String> scheduleIds, Set<String> serviceIds) {
+    Map<String, Schedule> schedules = loadCurrent(Schedule.class, scheduleIds);
     Set<String> practitionerIds = new TreeSet<>();
     Set<String> roleIds = new TreeSet<>();
     for (Schedule schedule : schedules.values()) {
@@ -115,29 +129,75 @@ public class SasResourceLoader {
         }
       }
     }
-    Map<String, PractitionerRole> roles = loadDirect(PractitionerRole.class, roleIds);
-    Map<String, HealthcareService> services = loadDirect(HealthcareService.class, serviceIds);
+    Map<String, PractitionerRole> roles = loadCurrent(PractitionerRole.class, roleIds);
+    Map<String, HealthcareService> services = loadCurrent(HealthcareService.class, serviceIds);
     Set<String> organizationIds = roleOrganizations(roles);
     organizationIds.addAll(serviceOrganizations(services));
     return new SasSources(
-        slots,
-        slots.size(),
+        List.of(),
+        0,
         schedules,
-        loadDirect(Practitioner.class, practitionerIds),
+        loadCurrent(Practitioner.class, practitionerIds),
         roles,
-        loadDirect(Location.class, roleLocations(roles)),
-        loadDirect(Organization.class, organizationIds),
+        loadCurrent(Location.class, roleLocations(roles)),
+        loadCurrent(Organization.class, organizationIds),
         services);
   }
 
   /**
    * Loads resources of one type by id part through HAPI's resource keys: one indexed query on
-   * HAPI's (type, id) index, then HAPI's batch load. The read model's path: HAPI's own id
-   * resolution of a long list is an OR of (type, id) pairs that H2 cannot answer from an index.
+   * HAPI's (type, id) index, then HAPI's batch load. HAPI's own id resolution of a long list is an
+   * OR of (type, id) pairs that H2 cannot answer from an index.
    */
   <T extends Resource> Map<String, T> loadDirect(Class<T> type, Collection<String> ids) {
+    List<Long> keys = new ArrayList<>();
+    current(type, ids, (key, id, version) -> keys.add(key));
+    return loadByKeys(type, keys);
+  }
+
+  /**
+   * Like {@link #loadDirect}, through this node's cache of resource versions: the query gives each
+   * resource's current version, and only the versions this node has not read yet are loaded. A
+   * stored version never changes, so the cache can never serve stale content; it only spares
+   * reading and parsing the same schedules, professionals and places on every search.
+   */
+  <T extends Resource> Map<String, T> loadCurrent(Class<T> type, Collection<String> ids) {
+    Map<String, T> found = new LinkedHashMap<>();
+    Map<Long, String> missing = new LinkedHashMap<>();
+    current(
+        type,
+        ids,
+        (key, id, version) -> {
+          Resource cached = versions.getIfPresent(versionKey(type, id, version));
+          if (cached != null) {
+            found.put(id, type.cast(cached));
+          } else {
+            missing.put(key, versionKey(type, id, version));
+          }
+        });
+    if (!missing.isEmpty()) {
+      Map<String, T> loaded = loadByKeys(type, List.copyOf(missing.keySet()));
+      for (T resource : loaded.values()) {
+        String key =
+            versionKey(
+                type,
+                resource.getIdElement().getIdPart(),
+                Long.parseLong(resource.getIdElement().getVersionIdPart()));
+        versions.put(key, resource);
+        found.put(resource.getIdElement().getIdPart(), resource);
+      }
+    }
+    return found;
+  }
+
+  private interface CurrentVersion {
+    void accept(long key, String id, long version);
+  }
+
+  /** The resource key, id part and current version of each live resource of these ids. */
+  private void current(Class<?> type, Collection<String> ids, CurrentVersion each) {
     if (ids.isEmpty()) {
-      return new LinkedHashMap<>();
+      return;
     }
     String placeholders = String.join(",", Collections.nCopies(ids.size(), "?"));
     Object[] arguments = new Object[ids.size() + 1];
@@ -146,14 +206,16 @@ public class SasResourceLoader {
     for (String id : ids) {
       arguments[i++] = id;
     }
-    List<Long> keys =
-        jdbc.queryForList(
-            "SELECT RES_ID FROM HFJ_RESOURCE WHERE RES_TYPE = ? AND FHIR_ID IN ("
-                + placeholders
-                + ")",
-            Long.class,
-            arguments);
-    return loadByKeys(type, keys);
+    jdbc.query(
+        "SELECT RES_ID, FHIR_ID, RES_VER FROM HFJ_RESOURCE WHERE RES_TYPE = ? AND FHIR_ID IN ("
+            + placeholders
+            + ") AND RES_DELETED_AT IS NULL",
+        (RowCallbackHandler) row -> each.accept(row.getLong(1), row.getString(2), row.getLong(3)),
+        arguments);
+  }
+
+  private static String versionKey(Class<?> type, String id, long version) {
+    return type.getSimpleName() + "/" + id + "/_history/" + version;
   }
 
   /** Loads resources by HAPI resource key (RES_ID), in HAPI's batches. */

@@ -1,5 +1,6 @@
 package fr.cpts.hub.server.sas;
 
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -9,7 +10,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param fastPath answer it from the slot read model (one indexed query) instead of HAPI's generic
  *     search; both give the same answer, the generic one stays the reference
+ * @param resourceCacheSize how many versions of the resources slots refer to (schedules,
+ *     professionals, roles, places, organisations) each node keeps parsed; about five per
+ *     professional cover a territory
  */
 @Validated
 @ConfigurationProperties("hub.sas.search")
-public record SasSearchProperties(@DefaultValue("true") boolean fastPath) {}
+public record SasSearchProperties(
+    @DefaultValue("true") boolean fastPath,
+    @DefaultValue("50000") @PositiveOrZero long resourceCacheSize) {}

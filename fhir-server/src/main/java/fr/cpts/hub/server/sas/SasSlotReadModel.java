@@ -1,5 +1,6 @@
 package fr.cpts.hub.server.sas;
 
+import fr.cpts.hub.server.config.HubSchemaTasks;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collections;
@@ -10,12 +11,40 @@ import org.springframework.stereotype.Component;
 
 /**
  * The SAS search's read model: two narrow tables kept in step with Slot and Schedule writes, in
- * their transactions ({@link SasSlotReadModelInterceptor}), so that the SAS search finds its slot
- * ids with one indexed query instead of HAPI's generic chained search. It holds ids, a start and a
- * status, never resource content; the resources themselves are then read through HAPI.
+ * their transactions ({@link SasSlotReadModelInterceptor}), so that the SAS search finds its slots
+ * with one indexed query instead of HAPI's generic chained search. Per slot it holds its schedule,
+ * start and status and, while the slot is free, its SAS view ({@link SasAnswerView#slotView}) as
+ * HAPI encoded it, so that the answer does not parse and encode a thousand slots again. Slots are
+ * public availability, never personal data. Schedules, professionals and places are still read
+ * through HAPI for each answer.
  */
 @Component
 public class SasSlotReadModel {
+
+  /** A free slot of an answer; {@code view} is null when it must be computed from the slot. */
+  public record FreeSlot(
+      String id, String scheduleId, Instant start, String view, List<String> serviceIds) {}
+
+  /**
+   * A free slot's encoded SAS views and the CPTS services it names; {@link #NONE} for a slot that
+   * is not free or whose views do not fit the columns.
+   */
+  public record SlotViews(String individual, String cpts, String serviceIds) {
+    public static final SlotViews NONE = new SlotViews(null, null, null);
+
+    /** The views, or {@link #NONE} if one of them is longer than the read model keeps. */
+    public static SlotViews of(String individual, String cpts, List<String> serviceIds) {
+      String services = String.join(" ", serviceIds);
+      if (individual.length() > HubSchemaTasks.SLOT_VIEW_LENGTH
+          || cpts.length() > HubSchemaTasks.SLOT_VIEW_LENGTH
+          || services.length() > SERVICE_IDS_LENGTH) {
+        return NONE;
+      }
+      return new SlotViews(individual, cpts, services);
+    }
+  }
+
+  private static final int SERVICE_IDS_LENGTH = 500;
 
   private final JdbcTemplate jdbc;
 
@@ -24,11 +53,10 @@ public class SasSlotReadModel {
   }
 
   /**
-   * The free slots of these professionals whose start is within [from, to], as HAPI's resource keys
-   * (RES_ID), joined through HAPI's (type, id) index so that HAPI can load them in batches without
-   * resolving ids one by one.
+   * The free slots of these professionals whose start is within [from, to], with the view of the
+   * variant asked for when it was encoded by this version of the view.
    */
-  public List<Long> freeSlotKeys(List<String> idnps, Instant from, Instant to) {
+  public List<FreeSlot> freeSlots(List<String> idnps, Instant from, Instant to, boolean cpts) {
     if (idnps.isEmpty()) {
       return List.of();
     }
@@ -39,34 +67,55 @@ public class SasSlotReadModel {
     }
     arguments[idnps.size()] = Timestamp.from(from);
     arguments[idnps.size() + 1] = Timestamp.from(to);
-    return jdbc.queryForList(
-        "SELECT r.RES_ID FROM HUB_SAS_SCHEDULE h JOIN HUB_SAS_SLOT s ON s.SCHEDULE_ID ="
-            + " h.SCHEDULE_ID JOIN HFJ_RESOURCE r ON r.RES_TYPE = 'Slot' AND r.FHIR_ID = s.SLOT_ID"
-            + " WHERE h.IDNPS IN ("
+    return jdbc.query(
+        "SELECT s.SLOT_ID, s.SCHEDULE_ID, s.START_AT, s.VIEW_VERSION, "
+            + (cpts ? "s.CPTS_VIEW" : "s.SAS_VIEW")
+            + ", s.SERVICE_IDS FROM HUB_SAS_SCHEDULE h JOIN HUB_SAS_SLOT s ON s.SCHEDULE_ID ="
+            + " h.SCHEDULE_ID WHERE h.IDNPS IN ("
             + placeholders
             + ") AND s.STATUS = 'free' AND s.START_AT >= ? AND s.START_AT <= ?",
-        Long.class,
+        (row, n) -> {
+          boolean current = row.getInt(4) == SasAnswerView.VERSION && !row.wasNull();
+          String view = current ? row.getString(5) : null;
+          String services = row.getString(6);
+          return new FreeSlot(
+              row.getString(1),
+              row.getString(2),
+              row.getTimestamp(3).toInstant(),
+              view,
+              view == null || services == null || services.isEmpty()
+                  ? List.of()
+                  : List.of(services.split(" ")));
+        },
         arguments);
   }
 
-  void putSlot(String slotId, String scheduleId, Instant start, String status) {
+  void putSlot(String slotId, String scheduleId, Instant start, String status, SlotViews views) {
     upsert(
         () ->
             jdbc.update(
-                "UPDATE HUB_SAS_SLOT SET SCHEDULE_ID = ?, START_AT = ?, STATUS = ? WHERE SLOT_ID ="
-                    + " ?",
+                "UPDATE HUB_SAS_SLOT SET SCHEDULE_ID = ?, START_AT = ?, STATUS = ?, VIEW_VERSION ="
+                    + " ?, SAS_VIEW = ?, CPTS_VIEW = ?, SERVICE_IDS = ? WHERE SLOT_ID = ?",
                 scheduleId,
                 Timestamp.from(start),
                 status,
+                SasAnswerView.VERSION,
+                views.individual(),
+                views.cpts(),
+                views.serviceIds(),
                 slotId),
         () ->
             jdbc.update(
-                "INSERT INTO HUB_SAS_SLOT (SLOT_ID, SCHEDULE_ID, START_AT, STATUS) VALUES (?, ?, ?,"
-                    + " ?)",
+                "INSERT INTO HUB_SAS_SLOT (SLOT_ID, SCHEDULE_ID, START_AT, STATUS, VIEW_VERSION,"
+                    + " SAS_VIEW, CPTS_VIEW, SERVICE_IDS) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 slotId,
                 scheduleId,
                 Timestamp.from(start),
-                status));
+                status,
+                SasAnswerView.VERSION,
+                views.individual(),
+                views.cpts(),
+                views.serviceIds()));
   }
 
   void removeSlot(String slotId) {
@@ -103,6 +152,28 @@ public class SasSlotReadModel {
   /** How many slots it knows, for the start-up check. */
   long slotCount() {
     Long count = jdbc.queryForObject("SELECT COUNT(*) FROM HUB_SAS_SLOT", Long.class);
+    return count == null ? 0 : count;
+  }
+
+  /** Up to {@code limit} HAPI resource keys of slots whose views are of another version. */
+  List<Long> staleSlotKeys(int limit) {
+    return jdbc.queryForList(
+        "SELECT r.RES_ID FROM HUB_SAS_SLOT s JOIN HFJ_RESOURCE r ON r.RES_TYPE = 'Slot' AND"
+            + " r.FHIR_ID = s.SLOT_ID WHERE s.VIEW_VERSION IS NULL OR s.VIEW_VERSION <> ?"
+            + " ORDER BY r.RES_ID FETCH FIRST "
+            + limit
+            + " ROWS ONLY",
+        Long.class,
+        SasAnswerView.VERSION);
+  }
+
+  /** How many slots carry views of another version than this hub's, for the start-up check. */
+  long staleViewCount() {
+    Long count =
+        jdbc.queryForObject(
+            "SELECT COUNT(*) FROM HUB_SAS_SLOT WHERE VIEW_VERSION IS NULL OR VIEW_VERSION <> ?",
+            Long.class,
+            SasAnswerView.VERSION);
     return count == null ? 0 : count;
   }
 

@@ -4,6 +4,8 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.util.Collection;
+import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
@@ -17,9 +19,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Fills the SAS slot read model from the stored Schedules and Slots when it is empty while slots
- * exist: a database that held slots before the read model did. Runs at start-up, after the profiles
- * are installed and before the demo loads; idempotent (upserts), so two nodes starting together do
- * no harm. Afterwards the read model is kept in step by {@link SasSlotReadModelInterceptor}.
+ * exist (a database that held slots before the read model did), and encodes again the slot views
+ * another version of the hub wrote. Runs at start-up, after the profiles are installed and before
+ * the demo loads; idempotent (upserts), so two nodes starting together do no harm. Afterwards the
+ * read model is kept in step by {@link SasSlotReadModelInterceptor}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -31,17 +34,23 @@ public class SasSlotReadModelRebuild implements ApplicationRunner {
   private final SasSlotReadModel readModel;
   private final SasSlotReadModelInterceptor maintainer;
   private final DaoRegistry daos;
+  private final SasResourceLoader loader;
 
   public SasSlotReadModelRebuild(
-      SasSlotReadModel readModel, SasSlotReadModelInterceptor maintainer, DaoRegistry daos) {
+      SasSlotReadModel readModel,
+      SasSlotReadModelInterceptor maintainer,
+      DaoRegistry daos,
+      SasResourceLoader loader) {
     this.readModel = readModel;
     this.maintainer = maintainer;
     this.daos = daos;
+    this.loader = loader;
   }
 
   @Override
   public void run(ApplicationArguments args) {
     if (readModel.slotCount() > 0) {
+      refreshStaleViews();
       return;
     }
     long started = System.nanoTime();
@@ -54,6 +63,34 @@ public class SasSlotReadModelRebuild implements ApplicationRunner {
           slots,
           (System.nanoTime() - started) / 1_000_000);
     }
+  }
+
+  /**
+   * Encodes again the views of the slots stored by a hub whose view was of another version (or
+   * older than the views themselves). Until then the search computes those slots' views itself.
+   */
+  private void refreshStaleViews() {
+    long stale = readModel.staleViewCount();
+    if (stale == 0) {
+      return;
+    }
+    long started = System.nanoTime();
+    int refreshed = 0;
+    for (List<Long> keys = readModel.staleSlotKeys(PAGE);
+        !keys.isEmpty();
+        keys = readModel.staleSlotKeys(PAGE)) {
+      Collection<Slot> slots = loader.loadByKeys(Slot.class, keys).values();
+      slots.forEach(maintainer::stored);
+      refreshed += slots.size();
+      if (slots.size() < keys.size()) {
+        // Slots deleted meanwhile leave rows behind only until their deletion commits.
+        break;
+      }
+    }
+    log.info(
+        "SAS read model: {} slot views of another version encoded again ({} ms)",
+        refreshed,
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   private int replay(Class<? extends IBaseResource> type) {

@@ -3,27 +3,40 @@ package fr.cpts.hub.server.sas;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
+import ca.uhn.fhir.rest.server.RestfulServerUtils.ResponseEncoding;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import fr.cpts.hub.server.config.FhirServerProperties;
 import fr.cpts.hub.server.config.HubInterceptor;
+import fr.cpts.hub.server.sas.SasAnswerWriter.EncodedSlot;
+import fr.cpts.hub.server.sas.SasSlotReadModel.FreeSlot;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.GZIPOutputStream;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Slot;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
@@ -57,6 +70,10 @@ public class SasSlotSearchInterceptor implements HubInterceptor {
 
   private static final DateTimeFormatter ISO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+
+  /** The view's order: by start, then id. */
+  private static final Comparator<FreeSlot> IN_ANSWER_ORDER =
+      Comparator.comparing(FreeSlot::start).thenComparing(FreeSlot::id);
 
   private final Clock clock;
   private final SasAnswerView view;
@@ -92,9 +109,9 @@ public class SasSlotSearchInterceptor implements HubInterceptor {
     parameters.put(SasSlotQuery.START, new String[] {"ge" + iso(from), "le" + iso(query.to())});
     parameters.putIfAbsent("_count", new String[] {Integer.toString(pageSize)});
     if (fastPath.get() && isExactlyTheSasQuery(request)) {
-      List<Long> slotKeys = readModel.freeSlotKeys(query.idnps(), from, query.to());
-      if (slotKeys.size() <= pageSize) {
-        stream(request, build(query, request, loader.fromSlotKeys(slotKeys), null));
+      List<FreeSlot> free = readModel.freeSlots(query.idnps(), from, query.to(), query.cpts());
+      if (free.size() <= pageSize) {
+        answerFromReadModel(query, request, free);
         return false;
       }
     }
@@ -124,9 +141,74 @@ public class SasSlotSearchInterceptor implements HubInterceptor {
         query, clock.instant(), sources, request.getFhirServerBase(), selfLink(request), nextLink);
   }
 
-  private static void stream(RequestDetails request, Bundle answer) {
+  /**
+   * The read model's answer. In JSON (what the SAS asks for) the slots' views come encoded from the
+   * read model, and only those it lacks are read and encoded now; in XML or pretty-printed, HAPI
+   * encodes the whole view from the stored slots.
+   */
+  private void answerFromReadModel(
+      SasSlotQuery query, RequestDetails request, List<FreeSlot> free) {
+    ResponseEncoding encoding = RestfulServerUtils.determineResponseEncodingWithDefault(request);
+    if (encoding.getEncoding() != EncodingEnum.JSON
+        || RestfulServerUtils.prettyPrintResponse(request.getServer(), request)) {
+      List<String> ids = free.stream().map(FreeSlot::id).toList();
+      stream(request, build(query, request, loader.fromSlotIds(ids), null));
+      return;
+    }
+    IParser parser =
+        RestfulServerUtils.getNewParser(
+            request.getFhirContext(), request.getFhirContext().getVersion().getVersion(), request);
+    Map<String, Slot> computed =
+        loader.loadDirect(
+            Slot.class, free.stream().filter(f -> f.view() == null).map(FreeSlot::id).toList());
+    List<EncodedSlot> slots = new ArrayList<>();
+    Set<String> scheduleIds = new TreeSet<>();
+    Set<String> serviceIds = new TreeSet<>();
+    for (FreeSlot slot : free.stream().sorted(IN_ANSWER_ORDER).toList()) {
+      if (slot.view() != null) {
+        slots.add(new EncodedSlot(slot.id(), slot.view()));
+        serviceIds.addAll(slot.serviceIds());
+      } else if (computed.get(slot.id()) != null) {
+        Slot stored = computed.get(slot.id());
+        slots.add(
+            new EncodedSlot(
+                slot.id(), parser.encodeResourceToString(view.slotView(stored, query.cpts()))));
+        serviceIds.addAll(SasAnswerView.serviceIds(stored));
+      } else {
+        continue;
+      }
+      scheduleIds.add(slot.scheduleId());
+    }
+    List<Resource> included =
+        view.included(
+            query.cpts(), scheduleIds, serviceIds, loader.forIncludes(scheduleIds, serviceIds));
+    Bundle envelope = view.envelope(query, slots.size(), selfLink(request), null);
+    try {
+      boolean gzip = gzip(request);
+      if (gzip) {
+        request.getResponse().addHeader(Constants.HEADER_CONTENT_ENCODING, Constants.ENCODING_GZIP);
+      }
+      OutputStream body =
+          request
+              .getResponse()
+              .getResponseOutputStream(
+                  200, encoding.getResourceContentType() + Constants.CHARSET_UTF8_CTSUFFIX, null);
+      try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
+        SasAnswerWriter.write(out, parser, envelope, request.getFhirServerBase(), slots, included);
+      }
+      request.getResponse().commitResponse(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean gzip(RequestDetails request) {
     String encodings = request.getHeader("Accept-Encoding");
-    boolean gzip = encodings != null && encodings.toLowerCase(Locale.ROOT).contains("gzip");
+    return encodings != null && encodings.toLowerCase(Locale.ROOT).contains("gzip");
+  }
+
+  private static void stream(RequestDetails request, Bundle answer) {
+    boolean gzip = gzip(request);
     try {
       RestfulServerUtils.streamResponseAsResource(
           request.getServer(),

@@ -2,9 +2,11 @@ package fr.cpts.hub.server.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.server.demo.DemoTerritoryLoader;
+import fr.cpts.hub.server.sas.SasAnswerView;
+import fr.cpts.hub.server.sas.SasSlotReadModelRebuild;
 import fr.cpts.hub.server.sas.SasSlotSearchInterceptor;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,20 +14,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The SAS search's two paths, the read model (fast) and HAPI's generic search (the reference), give
- * the same Bundles: for the individual and the CPTS flow, a window cut into the data, no match, and
- * after slots are booked and cancelled.
+ * the same Bundles, byte for byte in JSON and in XML: for the individual and the CPTS flow, a
+ * window cut into the data, no match, after slots are booked and cancelled, and when the read
+ * model's slot views were written by another version of the view.
  */
 @HubIntegrationTest
 class SasSearchPathsIT {
@@ -33,7 +39,12 @@ class SasSearchPathsIT {
   private static final DateTimeFormatter LOCAL =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
+  private static final String JSON = "application/fhir+json";
+  private static final String XML = "application/fhir+xml";
+
   @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired SasSlotReadModelRebuild rebuild;
   @Autowired DemoTerritoryLoader loader;
   @Autowired SasSlotSearchInterceptor sasSearch;
 
@@ -46,48 +57,111 @@ class SasSearchPathsIT {
 
   @Test
   void bothPaths_individualAndCptsFlows_answerTheSameBundles() throws Exception {
-    LocalDate today = loader.spec().firstDay();
-    String window =
-        "&start=ge"
-            + today.atTime(11, 0).format(LOCAL)
-            + "&start=le"
-            + today.plusDays(2).atTime(15, 0).format(LOCAL);
-    String twentyFive =
-        java.util.stream.IntStream.range(0, 25)
-            .mapToObj(i -> FrIdentifiers.IDNPS + "|" + (810000010000L + i))
-            .collect(Collectors.joining(","));
-    String individual =
-        "_include=Slot:schedule&_include:iterate=Schedule:actor"
-            + window
-            + "&schedule.actor:Practitioner.identifier="
-            + FrIdentifiers.IDNPS
-            + "|810000010000,"
-            + FrIdentifiers.IDNPS
-            + "|810000010007&status=free";
-    String cpts =
-        "_include=Slot:schedule&_include:iterate=Schedule:actor&_include=Slot:service-type-reference&_include:iterate=HealthcareService:organization"
-            + window
-            + "&schedule.actor:Practitioner.identifier="
-            + twentyFive
-            + "&status=free";
-    String nobody =
-        "_include=Slot:schedule&_include:iterate=Schedule:actor"
-            + window
-            + "&schedule.actor:Practitioner.identifier="
-            + FrIdentifiers.IDNPS
-            + "|899999999999&status=free";
-
-    for (String query : java.util.List.of(individual, cpts, nobody)) {
-      String fast = answer(query, true);
-      String generic = answer(query, false);
+    for (String query : List.of(individualQuery(), cptsQuery(), nobodyQuery())) {
+      String fast = answer(query, true, JSON);
+      String generic = answer(query, false, JSON);
+      // Byte for byte: the read model's slot views, encoded when stored, are what HAPI writes.
       assertThat(fast).as(query).isEqualTo(generic);
+      assertThat(answer(query, true, XML)).as(query).isEqualTo(answer(query, false, XML));
     }
     assertThat(
             HubClient.FHIR
                 .newJsonParser()
-                .parseResource(Bundle.class, answer(cpts, true))
+                .parseResource(Bundle.class, answer(cptsQuery(), true, JSON))
                 .getTotal())
         .isGreaterThan(100);
+  }
+
+  @Test
+  void readModel_followsChangesOfWhatSlotsReferTo() throws Exception {
+    answer(individualQuery(), true, JSON); // the professional's current version is now cached
+    IGenericClient client = HubClient.of(port);
+    Practitioner practitioner =
+        client
+            .search()
+            .forResource(Practitioner.class)
+            .where(
+                Practitioner.IDENTIFIER
+                    .exactly()
+                    .systemAndCode(FrIdentifiers.IDNPS, "810000010000"))
+            .returnBundle(Bundle.class)
+            .execute()
+            .getEntry()
+            .stream()
+            .map(e -> (Practitioner) e.getResource())
+            .findFirst()
+            .orElseThrow();
+    String family = practitioner.getNameFirstRep().getFamily();
+    practitioner.getNameFirstRep().setFamily("RENOMME");
+    practitioner.setId(practitioner.getIdElement().toUnqualifiedVersionless());
+    client.update().resource(practitioner).execute();
+    try {
+      String fast = answer(individualQuery(), true, JSON);
+      assertThat(fast).contains("\"RENOMME\"").isEqualTo(answer(individualQuery(), false, JSON));
+    } finally {
+      practitioner.getNameFirstRep().setFamily(family);
+      practitioner.setId(practitioner.getIdElement().toUnqualifiedVersionless());
+      client.update().resource(practitioner).execute();
+    }
+    assertThat(answer(individualQuery(), true, JSON)).doesNotContain("RENOMME");
+  }
+
+  @Test
+  void readModel_viewsOfAnotherVersion_areComputedThenEncodedAgainAtStartUp() throws Exception {
+    String generic = answer(cptsQuery(), false, JSON);
+    // As if an older hub had written the views: the search computes them from the slots.
+    jdbc.update("UPDATE HUB_SAS_SLOT SET VIEW_VERSION = VIEW_VERSION - 1, SAS_VIEW = 'stale'");
+    assertThat(answer(cptsQuery(), true, JSON)).isEqualTo(generic);
+    assertThat(answer(individualQuery(), true, JSON))
+        .isEqualTo(answer(individualQuery(), false, JSON))
+        .doesNotContain("stale");
+
+    rebuild.run(null);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT COUNT(*) FROM HUB_SAS_SLOT WHERE VIEW_VERSION <> ? OR SAS_VIEW = 'stale'",
+                Long.class,
+                SasAnswerView.VERSION))
+        .isZero();
+    assertThat(answer(cptsQuery(), true, JSON)).isEqualTo(generic);
+  }
+
+  private String window() {
+    LocalDate today = loader.spec().firstDay();
+    return "&start=ge"
+        + today.atTime(11, 0).format(LOCAL)
+        + "&start=le"
+        + today.plusDays(2).atTime(15, 0).format(LOCAL);
+  }
+
+  private String individualQuery() {
+    return "_include=Slot:schedule&_include:iterate=Schedule:actor"
+        + window()
+        + "&schedule.actor:Practitioner.identifier="
+        + FrIdentifiers.IDNPS
+        + "|810000010000,"
+        + FrIdentifiers.IDNPS
+        + "|810000010007&status=free";
+  }
+
+  private String cptsQuery() {
+    String twentyFive =
+        java.util.stream.IntStream.range(0, 25)
+            .mapToObj(i -> FrIdentifiers.IDNPS + "|" + (810000010000L + i))
+            .collect(Collectors.joining(","));
+    return "_include=Slot:schedule&_include:iterate=Schedule:actor&_include=Slot:service-type-reference&_include:iterate=HealthcareService:organization"
+        + window()
+        + "&schedule.actor:Practitioner.identifier="
+        + twentyFive
+        + "&status=free";
+  }
+
+  private String nobodyQuery() {
+    return "_include=Slot:schedule&_include:iterate=Schedule:actor"
+        + window()
+        + "&schedule.actor:Practitioner.identifier="
+        + FrIdentifiers.IDNPS
+        + "|899999999999&status=free";
   }
 
   @Test
@@ -129,7 +203,8 @@ class SasSearchPathsIT {
     assertThat(answer(query, false)).isEqualTo(answer(query, true));
   }
 
-  private String answer(String query, boolean fast) throws Exception {
+  /** The raw answer of one path, in JSON or XML. */
+  private String answer(String query, boolean fast, String accept) throws Exception {
     sasSearch.useFastPath(fast);
     HttpResponse<String> response =
         http.send(
@@ -138,13 +213,16 @@ class SasSearchPathsIT {
                         HubClient.base(port)
                             + "/Slot?"
                             + query.replace("|", "%7C").replace("+", "%2B")))
-                .header("Accept", "application/fhir+json")
+                .header("Accept", accept)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    IParser parser = HubClient.FHIR.newJsonParser().setPrettyPrint(true);
-    // Parsed and encoded again: the same Bundle whatever the whitespace of either path.
-    return parser.encodeResourceToString(parser.parseResource(Bundle.class, response.body()));
+    assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith(accept);
+    return response.body();
+  }
+
+  private String answer(String query, boolean fast) throws Exception {
+    return answer(query, fast, JSON);
   }
 
   private static int total(String bundle) {
