@@ -11,9 +11,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import fr.cpts.hub.server.config.HubStorageInterceptor;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.PersistenceException;
+import fr.cpts.hub.server.storage.ResourceRowLocks;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -22,7 +20,6 @@ import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Slot;
-import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,9 +29,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Booking a slot that is not free is refused with 409 and an OperationOutcome, and nothing is
  * stored. Two bookings of one slot at the same time, on one hub node or on several sharing one
- * database, cannot both succeed: each takes a row lock on the slot ({@code SELECT ... FOR UPDATE}
- * on HAPI's resource table) before reading its status, so the second reads the first's result once
- * the first commits. No lock is held in memory.
+ * database, cannot both succeed: each takes a row lock on the slot ({@link ResourceRowLocks})
+ * before reading its status, so the second reads the first's result once the first commits. No lock
+ * is held in memory.
  *
  * <p>It does not check who may book (the access rules do) nor the appointment's times against the
  * slot's (the profile does not require them to match).
@@ -43,15 +40,12 @@ import org.springframework.stereotype.Component;
 @Interceptor
 public class SlotBookingInterceptor implements HubStorageInterceptor {
 
-  private static final String LOCK_SLOT =
-      "SELECT RES_ID FROM HFJ_RESOURCE WHERE RES_TYPE = 'Slot' AND FHIR_ID = ?1 FOR UPDATE";
-
   private final DaoRegistry daos;
+  private final ResourceRowLocks locks;
 
-  @PersistenceContext private EntityManager entityManager;
-
-  public SlotBookingInterceptor(DaoRegistry daos) {
+  public SlotBookingInterceptor(DaoRegistry daos, ResourceRowLocks locks) {
     this.daos = daos;
+    this.locks = locks;
   }
 
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
@@ -119,11 +113,7 @@ public class SlotBookingInterceptor implements HubStorageInterceptor {
 
   private Slot lockAndRead(String slotId) {
     try {
-      if (entityManager
-          .createNativeQuery(LOCK_SLOT)
-          .setParameter(1, slotId)
-          .getResultList()
-          .isEmpty()) {
+      if (!locks.lock("Slot", slotId)) {
         throw new UnprocessableEntityException(
             "HUB-0412: the appointment's Slot/" + slotId + " does not exist");
       }
@@ -131,7 +121,7 @@ public class SlotBookingInterceptor implements HubStorageInterceptor {
     } catch (ResourceNotFoundException | ResourceGoneException e) {
       throw new UnprocessableEntityException(
           "HUB-0412: the appointment's Slot/" + slotId + " does not exist");
-    } catch (PersistenceException | DataAccessException e) {
+    } catch (ResourceRowLocks.LockTimeout e) {
       // A lock wait that timed out: another booking of this slot holds it.
       throw new ResourceVersionConflictException(
           "HUB-0413: Slot/" + slotId + " is being booked by someone else; try again");

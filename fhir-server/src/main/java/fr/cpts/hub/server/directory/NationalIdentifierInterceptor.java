@@ -1,19 +1,24 @@
 package fr.cpts.hub.server.directory;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.util.FhirTerser;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.server.config.HubStorageInterceptor;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,7 +32,9 @@ import org.springframework.stereotype.Component;
  *   <li>an Organization's FINESS or SIRET/SIREN alone gains its IDNST ({@code 1}+FINESS, {@code
  *       3}+SIRET, {@code 2}+SIREN); an IDNST of 14 digits (a SIRET without its {@code 3}) is
  *       prefixed;
- *   <li>identifiers of these systems without a type get the FR Core type.
+ *   <li>identifiers of these systems without a type get the FR Core type;
+ *   <li>the same identifiers in conditional references and, in a transaction, in its entries'
+ *       conditional URLs ({@link ConditionalIdentifiers}).
  * </ul>
  *
  * A 9-character IDNST cannot be told apart (FINESS or SIREN) and is left as sent.
@@ -39,6 +46,7 @@ public class NationalIdentifierInterceptor implements HubStorageInterceptor {
   /** Before the profile validation (order 0). */
   static final int BEFORE_VALIDATION = -100;
 
+  private static final FhirTerser TERSER = FhirContext.forR4Cached().newTerser();
   private static final Pattern RPPS = Pattern.compile("\\d{11}");
   private static final Pattern IDNPS_FROM_RPPS = Pattern.compile("8\\d{11}");
   private static final Pattern SIRET = Pattern.compile("\\d{14}");
@@ -54,7 +62,31 @@ public class NationalIdentifierInterceptor implements HubStorageInterceptor {
     normalise(resource);
   }
 
+  /**
+   * The conditional URLs of a transaction's entries ({@code request.url}, {@code ifNoneExist}) and
+   * the conditional references of its resources, normalised before HAPI resolves them.
+   */
+  @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
+  public void transaction(IBaseBundle bundle) {
+    if (!(bundle instanceof Bundle transaction)) {
+      return;
+    }
+    for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+      Bundle.BundleEntryRequestComponent request = entry.getRequest();
+      if (request.hasUrl() && request.getUrl().contains("?")) {
+        request.setUrl(ConditionalIdentifiers.normalise(request.getUrl()));
+      }
+      if (request.hasIfNoneExist()) {
+        request.setIfNoneExist(ConditionalIdentifiers.normalise(request.getIfNoneExist()));
+      }
+      if (entry.hasResource()) {
+        conditionalReferences(entry.getResource());
+      }
+    }
+  }
+
   static void normalise(IBaseResource resource) {
+    conditionalReferences(resource);
     if (resource instanceof Practitioner practitioner) {
       practitioner(practitioner.getIdentifier(), practitioner);
     } else if (resource instanceof Organization organization) {
@@ -117,6 +149,18 @@ public class NationalIdentifierInterceptor implements HubStorageInterceptor {
       idnst.ifPresent(v -> organization.addIdentifier().setSystem(FrIdentifiers.IDNST).setValue(v));
     }
     typed(organization.getIdentifier(), FrIdentifiers.IDNST, "IDNST");
+  }
+
+  /**
+   * Conditional references ({@code Practitioner?identifier=...}) with their identifiers normalised.
+   */
+  private static void conditionalReferences(IBaseResource resource) {
+    for (Reference reference :
+        TERSER.getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+      if (reference.hasReference() && reference.getReference().contains("?")) {
+        reference.setReference(ConditionalIdentifiers.normalise(reference.getReference()));
+      }
+    }
   }
 
   private static Optional<Identifier> first(List<Identifier> identifiers, String system) {

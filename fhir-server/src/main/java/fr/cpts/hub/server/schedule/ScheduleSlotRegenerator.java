@@ -21,9 +21,7 @@ import fr.cpts.hub.mappers.ical.AvailabilitySlotGenerator;
 import fr.cpts.hub.profiles.FrExtensions;
 import fr.cpts.hub.profiles.HubIdentifiers;
 import fr.cpts.hub.server.config.ClockConfig;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.PersistenceException;
+import fr.cpts.hub.server.storage.ResourceRowLocks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +38,6 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
-import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -55,19 +52,14 @@ import org.springframework.stereotype.Component;
  * <p>Everything runs in the caller's database transaction (the Schedule's own, when called from
  * {@link ScheduleAvailabilityInterceptor}), through HAPI's DAOs (searches, and the writes as one
  * nested FHIR transaction), so every slot written passes the profile validation and a failure
- * stores nothing. The only SQL written here are row locks: first on the Schedule's row of HAPI's
- * resource table ({@code SELECT ... FOR UPDATE}), so that two regenerations of one schedule, on one
- * node or on several sharing the database, run one after the other and the second sees the first's
- * slots (no duplicates); then on the slots about to be changed or deleted, the lock a booking takes
- * ({@code SlotBookingInterceptor}), so that a slot booked meanwhile is seen busy and kept.
+ * stores nothing. The only SQL are row locks ({@link ResourceRowLocks}): first on the Schedule's
+ * row of HAPI's resource table, so that two regenerations of one schedule, on one node or on
+ * several sharing the database, run one after the other and the second sees the first's slots (no
+ * duplicates); then on the slots about to be changed or deleted, the lock a booking takes ({@code
+ * SlotBookingInterceptor}), so that a slot booked meanwhile is seen busy and kept.
  */
 @Component
 public class ScheduleSlotRegenerator {
-
-  private static final String LOCK_SCHEDULE =
-      "SELECT RES_ID FROM HFJ_RESOURCE WHERE RES_TYPE = 'Schedule' AND FHIR_ID = ?1 FOR UPDATE";
-  private static final String LOCK_SLOTS =
-      "SELECT RES_ID FROM HFJ_RESOURCE WHERE RES_TYPE = 'Slot' AND FHIR_ID IN (?1) FOR UPDATE";
 
   /** Ids per IN list or OR search parameter. */
   private static final int CHUNK = 200;
@@ -77,13 +69,17 @@ public class ScheduleSlotRegenerator {
   private final ScheduleProperties properties;
   private final AvailabilitySlotGenerator generator = new AvailabilitySlotGenerator();
 
-  @PersistenceContext private EntityManager entityManager;
+  private final ResourceRowLocks locks;
 
   public ScheduleSlotRegenerator(
-      DaoRegistry daos, IHapiTransactionService transactions, ScheduleProperties properties) {
+      DaoRegistry daos,
+      IHapiTransactionService transactions,
+      ScheduleProperties properties,
+      ResourceRowLocks locks) {
     this.daos = daos;
     this.transactions = transactions;
     this.properties = properties;
+    this.locks = locks;
   }
 
   /**
@@ -273,12 +269,8 @@ public class ScheduleSlotRegenerator {
   /** Locks the schedule's row; false if there is none. */
   private boolean lockSchedule(String scheduleId) {
     try {
-      return !entityManager
-          .createNativeQuery(LOCK_SCHEDULE)
-          .setParameter(1, scheduleId)
-          .getResultList()
-          .isEmpty();
-    } catch (PersistenceException | DataAccessException e) {
+      return locks.lock("Schedule", scheduleId);
+    } catch (ResourceRowLocks.LockTimeout e) {
       throw busy(scheduleId);
     }
   }
@@ -286,8 +278,8 @@ public class ScheduleSlotRegenerator {
   private void lockSlots(Set<String> slotIds) {
     for (List<String> chunk : chunks(slotIds)) {
       try {
-        entityManager.createNativeQuery(LOCK_SLOTS).setParameter(1, chunk).getResultList();
-      } catch (PersistenceException | DataAccessException e) {
+        locks.lock("Slot", chunk);
+      } catch (ResourceRowLocks.LockTimeout e) {
         throw new ResourceVersionConflictException(
             "HUB-0733: slots of this schedule are being booked right now; try again");
       }

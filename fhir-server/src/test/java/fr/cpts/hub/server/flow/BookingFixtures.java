@@ -7,6 +7,8 @@ import fr.cpts.hub.profiles.FrExtensions;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubIdentifiers;
 import fr.cpts.hub.profiles.SasProfiles;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Date;
 import java.util.UUID;
@@ -49,6 +51,11 @@ final class BookingFixtures {
         new Reference("Practitioner?identifier=" + FrIdentifiers.IDNPS + "|" + GP_IDNPS));
     scheduleId =
         client.create().resource(schedule).execute().getId().toUnqualifiedVersionless().getValue();
+    patientId = createPatient(client);
+  }
+
+  /** A synthetic patient with an INS (the guide's example), stored; its id, {@code Patient/n}. */
+  static String createPatient(IGenericClient client) {
     Patient patient =
         (Patient)
             IgExamples.all().stream()
@@ -57,31 +64,60 @@ final class BookingFixtures {
                 .orElseThrow()
                 .parse(HubClient.FHIR);
     patient.setId((String) null);
-    patientId =
-        client.create().resource(patient).execute().getId().toUnqualifiedVersionless().getValue();
+    return client
+        .create()
+        .resource(patient)
+        .execute()
+        .getId()
+        .toUnqualifiedVersionless()
+        .getValue();
   }
 
-  /** A new free slot on the schedule, each one twenty minutes after the previous. */
-  String freeSlot() {
-    int n = NEXT_SLOT.getAndIncrement();
-    OffsetDateTime start = OffsetDateTime.parse("2031-03-03T08:00:00+01:00").plusMinutes(20L * n);
+  /** A free SNP slot at the practice, as GP software publishes it, with its own identifier. */
+  static Slot snpSlot(String scheduleId, String identifier, Instant start, Duration length) {
     Slot slot = new Slot();
-    slot.addIdentifier().setSystem(HubIdentifiers.SLOT).setValue("booking-" + UUID.randomUUID());
+    slot.addIdentifier().setSystem(HubIdentifiers.SLOT).setValue(identifier);
     slot.setSchedule(new Reference(scheduleId));
     slot.getMeta().addSecurity(FrCodeSystems.TRE_R314_TYPE_CRENEAU, "SNP", null);
     slot.addServiceType(new CodeableConcept(new Coding(FrCodeSystems.V3_ACT_CODE, "AMB", null)));
     slot.setAppointmentType(
         new CodeableConcept(new Coding(FrCodeSystems.V2_0276, "ROUTINE", null)));
     slot.setStatus(Slot.SlotStatus.FREE);
-    slot.setStart(Date.from(start.toInstant()));
-    slot.setEnd(Date.from(start.plusMinutes(20).toInstant()));
+    slot.setStart(Date.from(start));
+    slot.setEnd(Date.from(start.plus(length)));
     slot.setComment("https://agenda.example.fr/booking");
-    return client.create().resource(slot).execute().getId().toUnqualifiedVersionless().getValue();
+    return slot;
   }
 
-  /** An appointment made through the SAS on {@code slot}, with a fresh SAS identifier. */
-  Appointment sasAppointment(String slot, AppointmentStatus status) {
-    Appointment appointment = gpAppointment(slot, status);
+  /**
+   * An appointment on {@code slot} between the patient and the GP (by IDNPS), as the GP software
+   * makes it: no operator.
+   */
+  static Appointment appointment(
+      String slot,
+      AppointmentStatus status,
+      String patientId,
+      String gpIdnps,
+      Date start,
+      Date end) {
+    Appointment appointment = new Appointment();
+    appointment.setStatus(status);
+    appointment.addSlot(new Reference(slot));
+    appointment.setStart(start);
+    appointment.setEnd(end);
+    appointment
+        .addParticipant()
+        .setActor(new Reference(patientId))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    appointment
+        .addParticipant()
+        .setActor(new Reference().setIdentifier(idnps(gpIdnps)))
+        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+    return appointment;
+  }
+
+  /** The appointment made through the SAS: the regulator as operator, a fresh SAS identifier. */
+  static Appointment viaSas(Appointment appointment) {
     appointment.addExtension(
         FrExtensions.APPOINTMENT_OPERATOR,
         new Reference().setIdentifier(idnps(REGULATOR_IDNPS)).setDisplay("Régulateur SAS"));
@@ -92,22 +128,30 @@ final class BookingFixtures {
     return appointment;
   }
 
+  /** A new free slot on the schedule, each one twenty minutes after the previous. */
+  String freeSlot() {
+    int n = NEXT_SLOT.getAndIncrement();
+    OffsetDateTime start = OffsetDateTime.parse("2031-03-03T08:00:00+01:00").plusMinutes(20L * n);
+    Slot slot =
+        snpSlot(
+            scheduleId, "booking-" + UUID.randomUUID(), start.toInstant(), Duration.ofMinutes(20));
+    return client.create().resource(slot).execute().getId().toUnqualifiedVersionless().getValue();
+  }
+
+  /** An appointment made through the SAS on {@code slot}, with a fresh SAS identifier. */
+  Appointment sasAppointment(String slot, AppointmentStatus status) {
+    return viaSas(gpAppointment(slot, status));
+  }
+
   /** An appointment the GP software makes itself: no operator. */
   Appointment gpAppointment(String slot, AppointmentStatus status) {
-    Appointment appointment = new Appointment();
-    appointment.setStatus(status);
-    appointment.addSlot(new Reference(slot));
-    appointment.setStart(Date.from(OffsetDateTime.parse("2031-03-03T08:00:00+01:00").toInstant()));
-    appointment.setEnd(Date.from(OffsetDateTime.parse("2031-03-03T08:20:00+01:00").toInstant()));
-    appointment
-        .addParticipant()
-        .setActor(new Reference(patientId))
-        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-    appointment
-        .addParticipant()
-        .setActor(new Reference().setIdentifier(idnps(GP_IDNPS)))
-        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-    return appointment;
+    return appointment(
+        slot,
+        status,
+        patientId,
+        GP_IDNPS,
+        Date.from(OffsetDateTime.parse("2031-03-03T08:00:00+01:00").toInstant()),
+        Date.from(OffsetDateTime.parse("2031-03-03T08:20:00+01:00").toInstant()));
   }
 
   static Identifier idnps(String value) {

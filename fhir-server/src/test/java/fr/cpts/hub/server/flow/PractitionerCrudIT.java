@@ -113,6 +113,42 @@ class PractitionerCrudIT {
     assertThat(countByIdnps(client, idnps)).isEqualTo(1);
   }
 
+  @Test
+  void conditionalPut_withTheRppsUnprefixedInTheUrl_findsThePractitionerStoredPrefixed() {
+    IGenericClient client = HubClient.of(port);
+    String idnps = newIdnps();
+    String match = "Practitioner?identifier=" + FrIdentifiers.IDNPS + "|" + idnps.substring(1);
+
+    MethodOutcome first =
+        client.update().resource(practitioner(idnps, "PRIGENT")).conditionalByUrl(match).execute();
+    MethodOutcome second =
+        client.update().resource(practitioner(idnps, "PRIGENT")).conditionalByUrl(match).execute();
+
+    assertThat(first.getCreated()).isTrue();
+    assertThat(second.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
+    assertThat(countByIdnps(client, idnps)).isEqualTo(1);
+  }
+
+  @Test
+  void transactionEntries_withTheRppsUnprefixed_updateInPlace() {
+    IGenericClient client = HubClient.of(port);
+    String idnps = newIdnps();
+    String match = "Practitioner?identifier=" + FrIdentifiers.IDNPS + "|" + idnps.substring(1);
+
+    for (String family : new String[] {"LE GALL", "LE GALL-TANGUY"}) {
+      Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+      transaction
+          .addEntry()
+          .setResource(practitioner(idnps, family))
+          .getRequest()
+          .setMethod(Bundle.HTTPVerb.PUT)
+          .setUrl(match);
+      Bundle response = client.transaction().withBundle(transaction).execute();
+      assertThat(response.getEntryFirstRep().getResponse().getStatus()).startsWith("20");
+    }
+    assertThat(countByIdnps(client, idnps)).isEqualTo(1);
+  }
+
   private static int countByIdnps(IGenericClient client, String idnps) {
     Bundle bundle =
         client

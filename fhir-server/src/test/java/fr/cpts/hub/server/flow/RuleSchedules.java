@@ -1,11 +1,9 @@
 package fr.cpts.hub.server.flow;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import fr.cpts.hub.ig.IgExamples;
 import fr.cpts.hub.mappers.ical.AvailabilityPeriod;
 import fr.cpts.hub.mappers.ical.AvailabilityTimeExtension;
 import fr.cpts.hub.profiles.FrCodeSystems;
-import fr.cpts.hub.profiles.FrExtensions;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubIdentifiers;
 import fr.cpts.hub.profiles.HubProfiles;
@@ -18,7 +16,6 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,7 +27,6 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
@@ -202,62 +198,27 @@ final class RuleSchedules {
 
   /** A patient with an INS, from the guide's examples. */
   static String patient(IGenericClient client) {
-    Patient patient =
-        (Patient)
-            IgExamples.all().stream()
-                .filter(e -> e.file().equals("Patient-ex-patient-ins.json"))
-                .findFirst()
-                .orElseThrow()
-                .parse(HubClient.FHIR);
-    patient.setId((String) null);
-    return create(client, patient);
+    return BookingFixtures.createPatient(client);
   }
 
   /** Books the slot through the SAS (POST Appointment): the slot becomes busy. */
   static String book(IGenericClient client, Slot slot, String patientId) {
-    Appointment appointment = new Appointment();
-    appointment.addExtension(
-        FrExtensions.APPOINTMENT_OPERATOR,
-        new Reference().setIdentifier(idnps("810000099999")).setDisplay("Régulateur SAS"));
-    appointment
-        .addIdentifier()
-        .setSystem("urn:oid:1.2.250.1.213.3.6")
-        .setValue(UUID.randomUUID().toString());
-    appointment.setStatus(AppointmentStatus.BOOKED);
-    appointment.addSlot(new Reference(slot.getIdElement().toUnqualifiedVersionless().getValue()));
-    appointment.setStart(slot.getStart());
-    appointment.setEnd(slot.getEnd());
-    appointment
-        .addParticipant()
-        .setActor(new Reference(patientId))
-        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-    appointment
-        .addParticipant()
-        .setActor(new Reference().setIdentifier(idnps(GP_IDNPS)))
-        .setStatus(Appointment.ParticipationStatus.ACCEPTED);
-    return create(client, appointment);
+    Appointment appointment =
+        BookingFixtures.appointment(
+            slot.getIdElement().toUnqualifiedVersionless().getValue(),
+            AppointmentStatus.BOOKED,
+            patientId,
+            GP_IDNPS,
+            slot.getStart(),
+            slot.getEnd());
+    return create(client, BookingFixtures.viaSas(appointment));
   }
 
   /** A free slot the practice software publishes itself, with an identifier of its own. */
   static String publishOwnSlot(IGenericClient client, String scheduleId, Instant start) {
-    Slot slot = new Slot();
-    slot.addIdentifier().setSystem(HubIdentifiers.SLOT).setValue("gp-own-" + UUID.randomUUID());
-    slot.setSchedule(new Reference(scheduleId));
-    slot.getMeta().addSecurity(FrCodeSystems.TRE_R314_TYPE_CRENEAU, "SNP", null);
-    slot.addServiceType(new CodeableConcept(new Coding(FrCodeSystems.V3_ACT_CODE, "AMB", null)));
-    slot.setAppointmentType(
-        new CodeableConcept(new Coding(FrCodeSystems.V2_0276, "ROUTINE", null)));
-    slot.setStatus(Slot.SlotStatus.FREE);
-    slot.setStart(Date.from(start));
-    slot.setEnd(Date.from(start.plus(Duration.ofMinutes(20))));
-    slot.setComment("https://agenda.example.fr/booking");
-    return create(client, slot);
-  }
-
-  private static Identifier idnps(String value) {
-    return new Identifier()
-        .setSystem(FrIdentifiers.IDNPS)
-        .setValue(value)
-        .setType(new CodeableConcept(new Coding(FrIdentifiers.TYPE_SYSTEM, "IDNPS", null)));
+    return create(
+        client,
+        BookingFixtures.snpSlot(
+            scheduleId, "gp-own-" + UUID.randomUUID(), start, Duration.ofMinutes(20)));
   }
 }

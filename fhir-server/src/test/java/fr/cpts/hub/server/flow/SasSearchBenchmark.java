@@ -100,7 +100,7 @@ class SasSearchBenchmark {
     int gps = Integer.getInteger("bench.gps", 500);
     int requests = Integer.getInteger("bench.requests", 400);
     // HAPI's generic search is much slower: fewer of its requests keep the run short.
-    int genericRequests = Integer.getInteger("bench.generic-requests", 80);
+    int genericRequests = Integer.getInteger("bench.generic-requests", 16);
     int clients = Integer.getInteger("bench.clients", 8);
     LocalDate today = LocalDate.now(clock);
 
@@ -120,7 +120,7 @@ class SasSearchBenchmark {
     awaitBatchJobs();
     List<String> idnps = territory.generalPractitioners().stream().map(g -> g.idnps()).toList();
     // Warm both paths, then measure: generic, read model, generic again.
-    run(false, idnps, clients * 2, clients, 1);
+    run(false, idnps, Math.min(clients * 2, genericRequests), clients, 1);
     // The read model's path long enough for the JIT compiler to be done with it.
     run(true, idnps, Math.max(200, requests / 2), clients, 2);
     Run generic = run(false, idnps, genericRequests, clients, 3);
