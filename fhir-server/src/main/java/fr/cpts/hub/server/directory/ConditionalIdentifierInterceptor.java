@@ -6,7 +6,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import fr.cpts.hub.server.config.HubInterceptor;
-import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,13 +18,26 @@ import org.springframework.stereotype.Component;
 @Interceptor
 public class ConditionalIdentifierInterceptor implements HubInterceptor {
 
-  private static final Set<RestOperationTypeEnum> CONDITIONAL =
-      Set.of(
-          RestOperationTypeEnum.CREATE, RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.DELETE);
-
-  @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-  public void normalise(RequestDetails request, RestOperationTypeEnum operation) {
-    if (!CONDITIONAL.contains(operation)) {
+  /**
+   * Before HAPI binds the method's parameters (later hooks are too late for the conditional URL):
+   * the operation is read from the verb, as HAPI's {@link RequestDetails#getConditionalUrl} reads
+   * it; a search, an operation or a transaction carries no conditional URL.
+   */
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+  public void normalise(RequestDetails request) {
+    if (request.getResourceName() == null
+        || request.getOperation() != null
+        || request.getRequestType() == null) {
+      return;
+    }
+    RestOperationTypeEnum operation =
+        switch (request.getRequestType()) {
+          case POST -> RestOperationTypeEnum.CREATE;
+          case PUT -> RestOperationTypeEnum.UPDATE;
+          case DELETE -> RestOperationTypeEnum.DELETE;
+          default -> null;
+        };
+    if (operation == null) {
       return;
     }
     String url = request.getConditionalUrl(operation);

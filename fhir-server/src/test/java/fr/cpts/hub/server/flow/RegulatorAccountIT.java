@@ -121,6 +121,46 @@ class RegulatorAccountIT {
   }
 
   @Test
+  void tenSimultaneousConditionalPuts_ofOneNewRegulator_leaveExactlyOnePractitioner()
+      throws Exception {
+    String uuid = UUID.randomUUID().toString();
+    String match = "Practitioner?identifier=" + SasProfiles.SAS_REGULATOR_UUID + "|" + uuid;
+    int clients = 10;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(clients);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<java.util.concurrent.Future<Integer>> runs = new java.util.ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      runs.add(
+          pool.submit(
+              () -> {
+                IGenericClient own = HubClient.of(port);
+                Practitioner regulator = regulator(SasProfiles.SAS_REGULATOR_UUID, uuid);
+                start.await();
+                try {
+                  MethodOutcome outcome =
+                      own.update().resource(regulator).conditionalByUrl(match).execute();
+                  return Boolean.TRUE.equals(outcome.getCreated()) ? 201 : 200;
+                } catch (BaseServerResponseException e) {
+                  return e.getStatusCode();
+                }
+              }));
+    }
+    start.countDown();
+    java.util.List<Integer> statuses = new java.util.ArrayList<>();
+    for (java.util.concurrent.Future<Integer> run : runs) {
+      statuses.add(run.get());
+    }
+    pool.shutdown();
+
+    // Losers of the race may be told to retry (409); none is a server error, one creates.
+    assertThat(statuses).allMatch(s -> s == 200 || s == 201 || s == 409);
+    assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+    Bundle found = HubClient.of(port).search().byUrl(match).returnBundle(Bundle.class).execute();
+    assertThat(found.getTotal()).isEqualTo(1);
+  }
+
+  @Test
   void gpSoftware_publishesWithAnUnprefixedRpps_storedWithItsIdnps_idempotently() {
     IGenericClient client = HubClient.of(port);
     String idnps = Long.toString(NEXT.incrementAndGet());

@@ -126,6 +126,9 @@ class SasSearchBenchmark {
     Run generic = run(false, idnps, genericRequests, clients, 3);
     log.info("SAS benchmark: measuring the read model");
     Run fast = run(true, idnps, requests, clients, 4);
+    // The same path for one client alone: the latency of one answer without queueing behind
+    // the others for the two cores.
+    Run alone = run(true, idnps, 100, 1, 5);
     log.info("SAS benchmark: measured");
     sasSearch.useFastPath(true);
 
@@ -137,7 +140,9 @@ class SasSearchBenchmark {
                 + " requests (generic %d), %d clients, %.0f free slots per answer)%n"
                 + "  generic search  p50 %7.1f ms  p95 %7.1f ms  p99 %7.1f ms  %7.1f req/s%n"
                 + "  read model      p50 %7.1f ms  p95 %7.1f ms  p99 %7.1f ms  %7.1f req/s%n"
-                + "  ratio (generic / read model)  p95 x%.1f  throughput x%.1f",
+                + "  ratio (generic / read model)  p95 x%.1f  throughput x%.1f%n"
+                + "  read model, one client alone  p50 %7.1f ms  p95 %7.1f ms  p99 %7.1f ms"
+                + "  %7.1f req/s",
             database,
             gps,
             territory.slots().size(),
@@ -154,7 +159,11 @@ class SasSearchBenchmark {
             fast.percentileMillis(99),
             fast.perSecond(),
             generic.percentileMillis(95) / fast.percentileMillis(95),
-            fast.perSecond() / generic.perSecond()));
+            fast.perSecond() / generic.perSecond(),
+            alone.percentileMillis(50),
+            alone.percentileMillis(95),
+            alone.percentileMillis(99),
+            alone.perSecond()));
     assertThat(fast.meanSlots()).isPositive();
     assertThat(generic.meanSlots()).isPositive();
   }

@@ -73,6 +73,31 @@ class SasSearchPathsIT {
   }
 
   @Test
+  void readModel_gzipAsked_sendsTheSameAnswerCompressed() throws Exception {
+    String plain = answer(cptsQuery(), true, JSON);
+    sasSearch.useFastPath(true);
+    HttpResponse<byte[]> compressed =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        HubClient.base(port)
+                            + "/Slot?"
+                            + cptsQuery().replace("|", "%7C").replace("+", "%2B")))
+                .header("Accept", JSON)
+                .header("Accept-Encoding", "gzip")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(compressed.statusCode()).isEqualTo(200);
+    assertThat(compressed.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    try (var in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(compressed.body()))) {
+      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo(plain);
+    }
+    assertThat(compressed.body().length).isLessThan(plain.length() / 4);
+  }
+
+  @Test
   void readModel_followsChangesOfWhatSlotsReferTo() throws Exception {
     answer(individualQuery(), true, JSON); // the professional's current version is now cached
     IGenericClient client = HubClient.of(port);

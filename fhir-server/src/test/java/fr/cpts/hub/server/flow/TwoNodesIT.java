@@ -1,0 +1,198 @@
+package fr.cpts.hub.server.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import com.zaxxer.hikari.HikariDataSource;
+import fr.cpts.hub.profiles.FrIdentifiers;
+import fr.cpts.hub.server.HubApplication;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Slot;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Two hub nodes on one database, as in a scaled-out deployment: the test's hub and a second one
+ * started here on the same database (the same PostgreSQL, or the same in-memory H2). Nothing one
+ * node knows is missing on the other: fifty bookings of one slot spread over both nodes give one
+ * appointment; a booking on one node is seen by the SAS search of the other; a change to a
+ * professional made on one node is in the other's answer at once.
+ */
+@HubIntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwoNodesIT {
+
+  @LocalServerPort int port;
+  @Autowired DataSource dataSource;
+
+  private ConfigurableApplicationContext secondNode;
+  private int secondPort;
+
+  @BeforeAll
+  void startSecondNode() {
+    HikariDataSource shared = (HikariDataSource) dataSource;
+    // As command-line arguments: they take precedence over application.yaml (the H2 file).
+    secondNode =
+        new SpringApplicationBuilder(HubApplication.class)
+            .run(
+                "--server.port=0",
+                "--spring.datasource.url=" + shared.getJdbcUrl(),
+                "--spring.datasource.username=" + shared.getUsername(),
+                "--spring.datasource.password="
+                    + (shared.getPassword() == null ? "" : shared.getPassword()),
+                "--hub.data-dir=target/second-node",
+                "--hub.demo.enabled=false",
+                "--hub.schedule.extend-cron=-",
+                "--hub.sas.outbox.poll-interval=1h");
+    assertThat(secondNode.getBean(DataSource.class))
+        .extracting(d -> ((HikariDataSource) d).getJdbcUrl())
+        .isEqualTo(shared.getJdbcUrl());
+    secondPort = ((WebServerApplicationContext) secondNode).getWebServer().getPort();
+  }
+
+  @AfterAll
+  void stopSecondNode() {
+    if (secondNode != null) {
+      secondNode.close();
+    }
+  }
+
+  @Test
+  void fiftyBookingsOfOneSlotOverBothNodes_exactlyOneSucceeds() throws Exception {
+    BookingFixtures fixtures = new BookingFixtures(HubClient.of(port));
+    String slot = fixtures.freeSlot();
+    int clients = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    CountDownLatch start = new CountDownLatch(1);
+    ConcurrentHashMap<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+    List<Future<?>> runs = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      int node = i % 2 == 0 ? port : secondPort;
+      runs.add(
+          pool.submit(
+              () -> {
+                IGenericClient own = HubClient.of(node);
+                Appointment appointment = fixtures.sasAppointment(slot, AppointmentStatus.BOOKED);
+                start.await();
+                int status;
+                try {
+                  own.create().resource(appointment).execute();
+                  status = 201;
+                } catch (BaseServerResponseException e) {
+                  status = e.getStatusCode();
+                }
+                statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+                return null;
+              }));
+    }
+    start.countDown();
+    for (Future<?> run : runs) {
+      run.get();
+    }
+    pool.shutdown();
+
+    assertThat(statuses.get(201)).hasValue(1);
+    assertThat(statuses.get(409)).hasValue(clients - 1);
+    assertThat(statuses.keySet()).containsExactlyInAnyOrder(201, 409);
+    for (int node : new int[] {port, secondPort}) {
+      IGenericClient client = HubClient.of(node);
+      assertThat(
+              client
+                  .search()
+                  .byUrl("Appointment?slot=" + slot + "&_summary=count")
+                  .returnBundle(Bundle.class)
+                  .execute()
+                  .getTotal())
+          .isEqualTo(1);
+      assertThat(client.read().resource(Slot.class).withId(slot).execute().getStatus())
+          .isEqualTo(Slot.SlotStatus.BUSY);
+    }
+  }
+
+  @Test
+  void whatOneNodeWrites_theOtherNodesSasSearchAnswersAtOnce() {
+    BookingFixtures fixtures = new BookingFixtures(HubClient.of(port));
+    fixtures.freeSlot();
+    String slot = fixtures.freeSlot();
+    String query =
+        "Slot?_include=Slot:schedule&_include:iterate=Schedule:actor"
+            + "&start=ge2031-03-01T00:00:00&start=le2031-12-31T23:59:59"
+            + "&schedule.actor:Practitioner.identifier="
+            + FrIdentifiers.IDNPS
+            + "|"
+            + BookingFixtures.GP_IDNPS
+            + "&status=free";
+    IGenericClient second = HubClient.of(secondPort);
+    Bundle before = second.search().byUrl(query).returnBundle(Bundle.class).execute();
+
+    // A booking on the first node: the second node's answer loses the slot.
+    HubClient.of(port)
+        .create()
+        .resource(fixtures.sasAppointment(slot, AppointmentStatus.BOOKED))
+        .execute();
+    Bundle after = second.search().byUrl(query).returnBundle(Bundle.class).execute();
+    assertThat(after.getTotal()).isEqualTo(before.getTotal() - 1);
+    assertThat(after.getEntry())
+        .noneMatch(e -> e.getResource().getIdElement().getIdPart().equals(slot.split("/")[1]));
+
+    // The professional renamed on the first node: the second node's answer says so at once,
+    // though it has this professional's previous version in its cache.
+    Practitioner practitioner =
+        after.getEntry().stream()
+            .map(Bundle.BundleEntryComponent::getResource)
+            .filter(Practitioner.class::isInstance)
+            .map(Practitioner.class::cast)
+            .findFirst()
+            .orElseThrow();
+    IGenericClient first = HubClient.of(port);
+    Practitioner stored =
+        first
+            .read()
+            .resource(Practitioner.class)
+            .withId(practitioner.getIdElement().getIdPart())
+            .execute();
+    String family = stored.getNameFirstRep().getFamily();
+    stored.getNameFirstRep().setFamily("DEUX-NOEUDS");
+    stored.setId(stored.getIdElement().toUnqualifiedVersionless());
+    first.update().resource(stored).execute();
+    try {
+      Bundle renamed = second.search().byUrl(query).returnBundle(Bundle.class).execute();
+      assertThat(
+              renamed.getEntry().stream()
+                  .map(Bundle.BundleEntryComponent::getResource)
+                  .filter(Practitioner.class::isInstance)
+                  .map(r -> ((Practitioner) r).getNameFirstRep().getFamily()))
+          .containsExactly("DEUX-NOEUDS");
+    } finally {
+      Practitioner again =
+          first
+              .read()
+              .resource(Practitioner.class)
+              .withId(practitioner.getIdElement().getIdPart())
+              .execute();
+      again.getNameFirstRep().setFamily(family);
+      again.setId(again.getIdElement().toUnqualifiedVersionless());
+      first.update().resource(again).execute();
+    }
+  }
+}
