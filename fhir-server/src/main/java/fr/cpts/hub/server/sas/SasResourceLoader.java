@@ -159,7 +159,9 @@ public class SasResourceLoader {
    * Like {@link #loadDirect}, through this node's cache of resource versions: the query gives each
    * resource's current version, and only the versions this node has not read yet are loaded. A
    * stored version never changes, so the cache can never serve stale content; it only spares
-   * reading and parsing the same schedules, professionals and places on every search.
+   * reading and parsing the same schedules, professionals and places on every search. The cached
+   * resources are shared by concurrent searches: {@link SasAnswerView} only reads them and builds
+   * its own resources from what it reads.
    */
   <T extends Resource> Map<String, T> loadCurrent(Class<T> type, Collection<String> ids) {
     Map<String, T> found = new LinkedHashMap<>();

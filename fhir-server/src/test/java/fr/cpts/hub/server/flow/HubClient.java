@@ -12,6 +12,11 @@ final class HubClient {
   static {
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
+    // The concurrency flows fire 50 requests at once: each gets a connection of its own rather
+    // than waiting for one of HAPI's default 20 (and failing after its 10 s).
+    FHIR.getRestfulClientFactory().setPoolMaxTotal(200);
+    FHIR.getRestfulClientFactory().setPoolMaxPerRoute(100);
+    FHIR.getRestfulClientFactory().setConnectionRequestTimeout(60_000);
   }
 
   private HubClient() {}

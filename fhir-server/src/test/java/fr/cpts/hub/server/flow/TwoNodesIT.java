@@ -85,6 +85,7 @@ class TwoNodesIT {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     CountDownLatch start = new CountDownLatch(1);
     ConcurrentHashMap<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Future<?>> runs = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       int node = i % 2 == 0 ? port : secondPort;
@@ -100,6 +101,9 @@ class TwoNodesIT {
                   status = 201;
                 } catch (BaseServerResponseException e) {
                   status = e.getStatusCode();
+                  if (status != 409) {
+                    failures.add(status + " " + e.getMessage());
+                  }
                 }
                 statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
                 return null;
@@ -111,6 +115,7 @@ class TwoNodesIT {
     }
     pool.shutdown();
 
+    assertThat(failures).as("answers other than 201 and 409").isEmpty();
     assertThat(statuses.get(201)).hasValue(1);
     assertThat(statuses.get(409)).hasValue(clients - 1);
     assertThat(statuses.keySet()).containsExactlyInAnyOrder(201, 409);
