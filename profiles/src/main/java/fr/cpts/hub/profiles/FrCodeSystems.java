@@ -14,6 +14,11 @@ public final class FrCodeSystems {
       NOS + "TRE_R22-GenreActivite/FHIR/TRE-R22-GenreActivite";
   public static final String TRE_R23_MODE_EXERCICE =
       NOS + "TRE_R23-ModeExercice/FHIR/TRE-R23-ModeExercice";
+
+  /** Sector of activity of a structure (RPPS extract's "Code secteur d'activité"), SA01... */
+  public static final String TRE_R02_SECTEUR_ACTIVITE =
+      NOS + "TRE_R02-SecteurActivite/FHIR/TRE-R02-SecteurActivite";
+
   public static final String TRE_R66_CATEGORIE_ETABLISSEMENT =
       NOS + "TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement";
   public static final String TRE_R314_TYPE_CRENEAU =

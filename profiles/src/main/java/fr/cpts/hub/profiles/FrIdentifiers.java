@@ -26,14 +26,26 @@ public final class FrIdentifiers {
   public static final String TYPE_SYSTEM =
       "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203";
 
+  /** Identifier type codes of {@link #TYPE_SYSTEM}. */
+  public static final String TYPE_IDNPS = "IDNPS";
+
+  public static final String TYPE_RPPS = "RPPS";
+  public static final String TYPE_IDNST = "IDNST";
+
+  /** FINESS of a site (géographique); {@code FINEJ} is the legal entity's. */
+  public static final String TYPE_FINESS_SITE = "FINEG";
+
   /** IDNPS prefix before an RPPS number. */
   public static final String IDNPS_RPPS_PREFIX = "8";
 
-  /** IDNST prefixes: FINESS, SIREN, SIRET. */
+  /** IDNST prefixes: FINESS, SIREN, SIRET, RPPS rang. */
   public static final String IDNST_FINESS_PREFIX = "1";
 
   public static final String IDNST_SIREN_PREFIX = "2";
   public static final String IDNST_SIRET_PREFIX = "3";
+
+  /** IDNST prefix before an RPPS rang (the RPPS number of a liberal professional and a rank). */
+  public static final String IDNST_RPPS_RANG_PREFIX = "4";
 
   private FrIdentifiers() {}
 }

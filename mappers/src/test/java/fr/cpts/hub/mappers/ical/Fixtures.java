@@ -1,14 +1,10 @@
 package fr.cpts.hub.mappers.ical;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
-import ca.uhn.fhir.validation.SingleValidationMessage;
 import fr.cpts.hub.mappers.MappingContext;
+import fr.cpts.hub.mappers.ProfileValidation;
 import fr.cpts.hub.profiles.FrCodeSystems;
 import fr.cpts.hub.profiles.HubIdentifiers;
-import fr.cpts.hub.profiles.HubPackage;
 import fr.cpts.hub.profiles.HubProfileValidator;
 import fr.cpts.hub.profiles.HubProfiles;
 import java.time.Clock;
@@ -26,7 +22,7 @@ import org.hl7.fhir.r4.model.Schedule;
 /** Synthetic data and the shared validator of the iCalendar tests. */
 final class Fixtures {
 
-  static final FhirContext FHIR = FhirContext.forR4Cached();
+  static final FhirContext FHIR = ProfileValidation.FHIR;
 
   static final String BOOKING_URL = "https://agenda.example.fr/dr-x";
   static final String SCHEDULE_KEY = "dr-x-cabinet";
@@ -60,29 +56,15 @@ final class Fixtures {
   }
 
   static HubProfileValidator validator() {
-    return Holder.VALIDATOR;
+    return ProfileValidation.validator();
   }
 
   /** The errors (and fatal errors) the hub profiles find in a resource. */
   static List<String> errors(IBaseResource resource) {
-    return validator().validate(resource).getMessages().stream()
-        .filter(
-            m ->
-                m.getSeverity() == ResultSeverityEnum.ERROR
-                    || m.getSeverity() == ResultSeverityEnum.FATAL)
-        .map(SingleValidationMessage::toString)
-        .toList();
+    return ProfileValidation.errors(resource);
   }
 
   static void assertValid(IBaseResource resource) {
-    assertThat(errors(resource))
-        .as("validation errors of %s", FHIR.getResourceType(resource))
-        .isEmpty();
-  }
-
-  /** Built once per test JVM: loading the package is the slow part. */
-  private static final class Holder {
-    static final HubProfileValidator VALIDATOR =
-        new HubProfileValidator(FHIR, HubPackage.load(FHIR));
+    ProfileValidation.assertValid(resource);
   }
 }
