@@ -63,8 +63,9 @@ public class NationalIdentifierInterceptor implements HubStorageInterceptor {
   }
 
   /**
-   * The conditional URLs of a transaction's entries ({@code request.url}, {@code ifNoneExist}) and
-   * the conditional references of its resources, normalised before HAPI resolves them.
+   * The conditional URLs of a transaction's entries ({@code request.url}, {@code ifNoneExist}),
+   * normalised before HAPI resolves them; the entries' resources are normalised as they are stored
+   * (their conditional references too), like any other write.
    */
   @Hook(Pointcut.STORAGE_TRANSACTION_PROCESSING)
   public void transaction(IBaseBundle bundle) {
@@ -78,9 +79,6 @@ public class NationalIdentifierInterceptor implements HubStorageInterceptor {
       }
       if (request.hasIfNoneExist()) {
         request.setIfNoneExist(ConditionalIdentifiers.normalise(request.getIfNoneExist()));
-      }
-      if (entry.hasResource()) {
-        conditionalReferences(entry.getResource());
       }
     }
   }

@@ -167,16 +167,6 @@ public class SasSlotReadModel {
         SasAnswerView.VERSION);
   }
 
-  /** How many slots carry views of another version than this hub's, for the start-up check. */
-  long staleViewCount() {
-    Long count =
-        jdbc.queryForObject(
-            "SELECT COUNT(*) FROM HUB_SAS_SLOT WHERE VIEW_VERSION IS NULL OR VIEW_VERSION <> ?",
-            Long.class,
-            SasAnswerView.VERSION);
-    return count == null ? 0 : count;
-  }
-
   /**
    * Update, else insert. A concurrent insert of the same key makes the update win outside a
    * transaction (the start-up rebuild); inside one, HAPI's own lock on the written resource row

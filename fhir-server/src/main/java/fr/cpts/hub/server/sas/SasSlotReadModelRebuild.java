@@ -70,15 +70,13 @@ public class SasSlotReadModelRebuild implements ApplicationRunner {
    * older than the views themselves). Until then the search computes those slots' views itself.
    */
   private void refreshStaleViews() {
-    long stale = readModel.staleViewCount();
-    if (stale == 0) {
+    List<Long> keys = readModel.staleSlotKeys(PAGE);
+    if (keys.isEmpty()) {
       return;
     }
     long started = System.nanoTime();
     int refreshed = 0;
-    for (List<Long> keys = readModel.staleSlotKeys(PAGE);
-        !keys.isEmpty();
-        keys = readModel.staleSlotKeys(PAGE)) {
+    for (; !keys.isEmpty(); keys = readModel.staleSlotKeys(PAGE)) {
       Collection<Slot> slots = loader.loadByKeys(Slot.class, keys).values();
       slots.forEach(maintainer::stored);
       refreshed += slots.size();

@@ -1,6 +1,7 @@
 package fr.cpts.hub.server.flow;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import fr.cpts.hub.ig.IgExamples;
 import fr.cpts.hub.profiles.FrCodeSystems;
 import fr.cpts.hub.profiles.FrExtensions;
@@ -10,9 +11,19 @@ import fr.cpts.hub.profiles.SasProfiles;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
+import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -136,6 +147,48 @@ final class BookingFixtures {
         snpSlot(
             scheduleId, "booking-" + UUID.randomUUID(), start.toInstant(), Duration.ofMinutes(20));
     return client.create().resource(slot).execute().getId().toUnqualifiedVersionless().getValue();
+  }
+
+  /** What one of several simultaneous bookings got: its status, and the error if it failed. */
+  record Answer(int status, BaseServerResponseException error) {}
+
+  /**
+   * {@code clients} bookings of {@code slot} through the SAS, released at the same instant, the
+   * i-th sent to the hub on port {@code portOf(i)}; their answers.
+   */
+  List<Answer> bookAtOnce(String slot, int clients, IntUnaryOperator portOf) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Answer>> runs = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      int port = portOf.applyAsInt(i);
+      runs.add(
+          pool.submit(
+              () -> {
+                IGenericClient own = HubClient.of(port);
+                Appointment appointment = sasAppointment(slot, AppointmentStatus.BOOKED);
+                start.await();
+                try {
+                  own.create().resource(appointment).execute();
+                  return new Answer(201, null);
+                } catch (BaseServerResponseException e) {
+                  return new Answer(e.getStatusCode(), e);
+                }
+              }));
+    }
+    start.countDown();
+    List<Answer> answers = new ArrayList<>();
+    for (Future<Answer> run : runs) {
+      answers.add(run.get());
+    }
+    pool.shutdown();
+    return answers;
+  }
+
+  /** How many answers had each status. */
+  static Map<Integer, Long> byStatus(List<Answer> answers) {
+    return answers.stream()
+        .collect(Collectors.groupingBy(Answer::status, TreeMap::new, Collectors.counting()));
   }
 
   /** An appointment made through the SAS on {@code slot}, with a fresh SAS identifier. */

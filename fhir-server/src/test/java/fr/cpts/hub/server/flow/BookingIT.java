@@ -2,20 +2,14 @@ package fr.cpts.hub.server.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Bundle;
@@ -83,38 +77,15 @@ class BookingIT {
   void book_fiftyClientsAtOnceOnOneSlot_exactlyOneGets201_theOthers409() throws Exception {
     String slot = freeSlot();
     int clients = 50;
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    CountDownLatch start = new CountDownLatch(1);
-    ConcurrentHashMap<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-    List<Future<?>> runs = new ArrayList<>();
-    for (int i = 0; i < clients; i++) {
-      runs.add(
-          pool.submit(
-              () -> {
-                IGenericClient own = HubClient.of(port);
-                Appointment appointment = appointment(slot, AppointmentStatus.BOOKED);
-                start.await();
-                int status;
-                try {
-                  own.create().resource(appointment).execute();
-                  status = 201;
-                } catch (BaseServerResponseException e) {
-                  status = e.getStatusCode();
-                  assertThat(outcomeText(e)).containsAnyOf("HUB-0411", "HUB-0413", "HAPI-");
-                }
-                statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-                return null;
-              }));
-    }
-    start.countDown();
-    for (Future<?> run : runs) {
-      run.get();
-    }
-    pool.shutdown();
+    List<BookingFixtures.Answer> answers = fixtures.bookAtOnce(slot, clients, i -> port);
 
-    assertThat(statuses.get(201)).hasValue(1);
-    assertThat(statuses.get(409)).hasValue(clients - 1);
-    assertThat(statuses.keySet()).containsExactlyInAnyOrder(201, 409);
+    for (BookingFixtures.Answer answer : answers) {
+      if (answer.error() != null) {
+        assertThat(outcomeText(answer.error())).containsAnyOf("HUB-0411", "HUB-0413", "HAPI-");
+      }
+    }
+    assertThat(BookingFixtures.byStatus(answers))
+        .containsExactly(entry(201, 1L), entry(409, (long) clients - 1));
     assertThat(appointmentsOn(slot)).isEqualTo(1);
     assertThat(status(slot)).isEqualTo(Slot.SlotStatus.BUSY);
   }

@@ -1,22 +1,14 @@
 package fr.cpts.hub.server.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import com.zaxxer.hikari.HikariDataSource;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.server.HubApplication;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -82,43 +74,16 @@ class TwoNodesIT {
     BookingFixtures fixtures = new BookingFixtures(HubClient.of(port));
     String slot = fixtures.freeSlot();
     int clients = 50;
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    CountDownLatch start = new CountDownLatch(1);
-    ConcurrentHashMap<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<Future<?>> runs = new ArrayList<>();
-    for (int i = 0; i < clients; i++) {
-      int node = i % 2 == 0 ? port : secondPort;
-      runs.add(
-          pool.submit(
-              () -> {
-                IGenericClient own = HubClient.of(node);
-                Appointment appointment = fixtures.sasAppointment(slot, AppointmentStatus.BOOKED);
-                start.await();
-                int status;
-                try {
-                  own.create().resource(appointment).execute();
-                  status = 201;
-                } catch (BaseServerResponseException e) {
-                  status = e.getStatusCode();
-                  if (status != 409) {
-                    failures.add(status + " " + e.getMessage());
-                  }
-                }
-                statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-                return null;
-              }));
-    }
-    start.countDown();
-    for (Future<?> run : runs) {
-      run.get();
-    }
-    pool.shutdown();
+    List<BookingFixtures.Answer> answers =
+        fixtures.bookAtOnce(slot, clients, i -> i % 2 == 0 ? port : secondPort);
 
-    assertThat(failures).as("answers other than 201 and 409").isEmpty();
-    assertThat(statuses.get(201)).hasValue(1);
-    assertThat(statuses.get(409)).hasValue(clients - 1);
-    assertThat(statuses.keySet()).containsExactlyInAnyOrder(201, 409);
+    assertThat(answers)
+        .filteredOn(a -> a.status() != 201 && a.status() != 409)
+        .extracting(a -> a.status() + " " + a.error().getMessage())
+        .as("answers other than 201 and 409")
+        .isEmpty();
+    assertThat(BookingFixtures.byStatus(answers))
+        .containsExactly(entry(201, 1L), entry(409, (long) clients - 1));
     for (int node : new int[] {port, secondPort}) {
       IGenericClient client = HubClient.of(node);
       assertThat(
