@@ -91,5 +91,12 @@ public final class HubSchemaTasks extends BaseMigrationTasks<HubSchemaTasks.Rele
         .addColumn("20261202.4", "SERVICE_IDS")
         .nullable()
         .type(ColumnTypeEnum.STRING, 500);
+
+    // A digest of a free slot's two views: each node keeps the views it has read as bytes,
+    // keyed by slot and digest, and reads from the table only those it has not seen.
+    v01.onTable("HUB_SAS_SLOT")
+        .addColumn("20261203.1", "VIEW_DIGEST")
+        .nullable()
+        .type(ColumnTypeEnum.LONG);
   }
 }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
@@ -129,28 +130,52 @@ public final class SasAnswerView {
   }
 
   /**
+   * An included resource of an answer, built on demand.
+   *
+   * @param source the versions of the stored resources the view is built from (e.g. {@code
+   *     PractitionerRole/7/_history/2 Location/3/_history/1 Organization/2/_history/1}): the same
+   *     source always gives the same view; null when one of them has no version
+   * @param view builds the view
+   */
+  public record IncludedView(String type, String id, String source, Supplier<Resource> view) {}
+
+  /**
    * The included resources of an answer whose slots belong to these schedules and, in the CPTS
    * variant, these HealthcareServices: Schedules, then Practitioners, PractitionerRoles,
    * HealthcareServices, Organizations, each sorted by id.
    */
   public List<Resource> included(
       boolean cpts, Set<String> scheduleIds, Set<String> serviceIds, SasSources sources) {
-    Map<String, Resource> included = new TreeMap<>();
+    return includedViews(cpts, scheduleIds, serviceIds, sources).stream()
+        .map(v -> v.view().get())
+        .toList();
+  }
+
+  /** {@link #included}, each view to be built by the caller, with what it is built from. */
+  public List<IncludedView> includedViews(
+      boolean cpts, Set<String> scheduleIds, Set<String> serviceIds, SasSources sources) {
+    Map<String, IncludedView> included = new TreeMap<>();
     for (String scheduleId : scheduleIds) {
       Schedule schedule = sources.schedules().get(scheduleId);
       if (schedule == null) {
         continue;
       }
-      included.computeIfAbsent(key(schedule), k -> schedule(schedule));
+      put(included, schedule, () -> schedule(schedule), schedule);
       for (Reference actor : schedule.getActor()) {
         String id = idOf(actor);
         Practitioner practitioner = sources.practitioners().get(id);
         if (practitioner != null && isType(actor, "Practitioner")) {
-          included.computeIfAbsent(key(practitioner), k -> practitioner(practitioner));
+          put(included, practitioner, () -> practitioner(practitioner), practitioner);
         }
         PractitionerRole role = sources.roles().get(id);
         if (role != null && isType(actor, "PractitionerRole")) {
-          included.computeIfAbsent(key(role), k -> role(role, sources));
+          put(
+              included,
+              role,
+              () -> role(role, sources),
+              role,
+              roleLocation(role, sources),
+              sources.organizations().get(idOf(role.getOrganization())));
         }
       }
     }
@@ -160,16 +185,58 @@ public final class SasAnswerView {
         if (service == null) {
           continue;
         }
-        included.computeIfAbsent(key(service), k -> service(service));
+        put(included, service, () -> service(service), service);
         Organization organization = sources.organizations().get(idOf(service.getProvidedBy()));
         if (organization != null) {
-          included.computeIfAbsent(key(organization), k -> cptsOrganization(organization, service));
+          put(
+              included,
+              organization,
+              () -> cptsOrganization(organization, service),
+              organization,
+              service);
         }
       }
     }
     return included.values().stream()
-        .sorted(Comparator.comparingInt(SasAnswerView::rank).thenComparing(r -> r.getIdPart()))
+        .sorted(
+            Comparator.comparingInt((IncludedView v) -> rank(v.type())).thenComparing(v -> v.id()))
         .toList();
+  }
+
+  /** Adds the view of {@code resource} unless the answer has it already. */
+  private static void put(
+      Map<String, IncludedView> included,
+      Resource resource,
+      Supplier<Resource> view,
+      Resource... sources) {
+    included.computeIfAbsent(
+        key(resource),
+        k ->
+            new IncludedView(
+                resource.fhirType(), resource.getIdElement().getIdPart(), source(sources), view));
+  }
+
+  /** The stored versions a view is built from, or null if one has no version. */
+  private static String source(Resource... resources) {
+    StringBuilder source = new StringBuilder();
+    for (Resource resource : resources) {
+      if (resource == null) {
+        source.append("- ");
+        continue;
+      }
+      String version = resource.getIdElement().getVersionIdPart();
+      if (version == null) {
+        return null;
+      }
+      source
+          .append(resource.fhirType())
+          .append('/')
+          .append(resource.getIdElement().getIdPart())
+          .append("/_history/")
+          .append(version)
+          .append(' ');
+    }
+    return source.toString();
   }
 
   /** The id parts of the CPTS HealthcareServices a slot refers to from its serviceType. */
@@ -253,12 +320,7 @@ public final class SasAnswerView {
     PractitionerRole view = new PractitionerRole();
     view.setId(stored.getIdElement().getIdPart());
     view.getMeta().addProfile(SasProfiles.PRACTITIONER_ROLE);
-    Location location =
-        stored.getLocation().stream()
-            .map(l -> sources.locations().get(idOf(l)))
-            .filter(l -> l != null)
-            .findFirst()
-            .orElse(null);
+    Location location = roleLocation(stored, sources);
     if (location != null) {
       view.addContained(location(location));
       view.addLocation(new Reference("#" + CONTAINED_LOCATION_ID));
@@ -280,6 +342,15 @@ public final class SasAnswerView {
     }
     phones.forEach(view::addTelecom);
     return view;
+  }
+
+  /** The role's first Location that is stored, the one its view contains. */
+  private static Location roleLocation(PractitionerRole stored, SasSources sources) {
+    return stored.getLocation().stream()
+        .map(l -> sources.locations().get(idOf(l)))
+        .filter(l -> l != null)
+        .findFirst()
+        .orElse(null);
   }
 
   private static Location location(Location stored) {
@@ -372,8 +443,8 @@ public final class SasAnswerView {
         .setMode(mode);
   }
 
-  private static int rank(Resource resource) {
-    return switch (resource.fhirType()) {
+  private static int rank(String type) {
+    return switch (type) {
       case "Schedule" -> 0;
       case "Practitioner" -> 1;
       case "PractitionerRole" -> 2;

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Writes the read model's SAS answer as JSON without encoding its slots again: each slot's view was
@@ -22,8 +21,8 @@ import org.hl7.fhir.r4.model.Resource;
  */
 final class SasAnswerWriter {
 
-  /** A slot of the answer, its SAS view already encoded as JSON by HAPI. */
-  record EncodedSlot(String id, String json) {}
+  /** A resource of the answer, its SAS view already encoded as JSON (UTF-8) by HAPI. */
+  record Encoded(String type, String id, byte[] json) {}
 
   private static final JsonStringEncoder STRINGS = JsonStringEncoder.getInstance();
   private static final byte[] ENTRIES = ascii(",\"entry\":[");
@@ -45,8 +44,8 @@ final class SasAnswerWriter {
       IParser parser,
       Bundle envelope,
       String base,
-      List<EncodedSlot> slots,
-      List<Resource> included)
+      List<Encoded> slots,
+      List<Encoded> included)
       throws IOException {
     if (envelope.hasEntry()) {
       throw new IllegalArgumentException("the envelope carries no entries");
@@ -60,36 +59,33 @@ final class SasAnswerWriter {
     out.write(head, 0, head.length - 1);
     out.write(ENTRIES);
     boolean first = true;
-    for (EncodedSlot slot : slots) {
-      first = entry(out, first, base + "/Slot/" + slot.id(), slot.json(), MATCH);
+    byte[] prefix = STRINGS.quoteAsUTF8(base + "/");
+    for (Encoded slot : slots) {
+      first = entry(out, first, prefix, slot, MATCH);
     }
-    for (Resource resource : included) {
-      first =
-          entry(
-              out,
-              first,
-              base + "/" + resource.fhirType() + "/" + resource.getIdPart(),
-              parser.encodeResourceToString(resource),
-              INCLUDE);
+    for (Encoded resource : included) {
+      first = entry(out, first, prefix, resource, INCLUDE);
     }
     out.write(END);
   }
 
   private static boolean entry(
-      OutputStream out, boolean first, String fullUrl, String json, byte[] search)
+      OutputStream out, boolean first, byte[] base, Encoded resource, byte[] search)
       throws IOException {
     if (!first) {
       out.write(',');
     }
     out.write(FULL_URL);
-    out.write(STRINGS.quoteAsUTF8(fullUrl));
+    out.write(base);
+    out.write(STRINGS.quoteAsUTF8(resource.type() + "/" + resource.id()));
     out.write(RESOURCE);
-    out.write(utf8(json));
+    out.write(resource.json());
     out.write(search);
     return false;
   }
 
-  private static byte[] utf8(String text) {
+  /** The UTF-8 bytes of HAPI's JSON. */
+  static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 

@@ -13,7 +13,7 @@ import ca.uhn.fhir.rest.server.RestfulServerUtils.ResponseEncoding;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import fr.cpts.hub.server.config.FhirServerProperties;
 import fr.cpts.hub.server.config.HubInterceptor;
-import fr.cpts.hub.server.sas.SasAnswerWriter.EncodedSlot;
+import fr.cpts.hub.server.sas.SasAnswerWriter.Encoded;
 import fr.cpts.hub.server.sas.SasSlotReadModel.FreeSlot;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,7 +35,6 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPOutputStream;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Slot;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -79,6 +78,7 @@ public class SasSlotSearchInterceptor implements HubInterceptor {
   private final SasAnswerView view;
   private final SasResourceLoader loader;
   private final SasSlotReadModel readModel;
+  private final SasViewCache encoded;
   private final int pageSize;
   private final AtomicBoolean fastPath;
 
@@ -86,12 +86,14 @@ public class SasSlotSearchInterceptor implements HubInterceptor {
       Clock clock,
       SasResourceLoader loader,
       SasSlotReadModel readModel,
+      SasViewCache encoded,
       FhirServerProperties fhirProperties,
       SasSearchProperties properties) {
     this.clock = clock;
     this.view = new SasAnswerView(clock.getZone());
     this.loader = loader;
     this.readModel = readModel;
+    this.encoded = encoded;
     this.pageSize = fhirProperties.maxPageSize();
     this.fastPath = new AtomicBoolean(properties.fastPath());
   }
@@ -161,27 +163,43 @@ public class SasSlotSearchInterceptor implements HubInterceptor {
     Map<String, Slot> computed =
         loader.loadDirect(
             Slot.class, free.stream().filter(f -> f.view() == null).map(FreeSlot::id).toList());
-    List<EncodedSlot> slots = new ArrayList<>();
+    List<Encoded> slots = new ArrayList<>();
     Set<String> scheduleIds = new TreeSet<>();
     Set<String> serviceIds = new TreeSet<>();
     for (FreeSlot slot : free.stream().sorted(IN_ANSWER_ORDER).toList()) {
       if (slot.view() != null) {
-        slots.add(new EncodedSlot(slot.id(), slot.view()));
+        slots.add(new Encoded("Slot", slot.id(), slot.view()));
         serviceIds.addAll(slot.serviceIds());
       } else if (computed.get(slot.id()) != null) {
         Slot stored = computed.get(slot.id());
         slots.add(
-            new EncodedSlot(
-                slot.id(), parser.encodeResourceToString(view.slotView(stored, query.cpts()))));
+            new Encoded(
+                "Slot",
+                slot.id(),
+                SasAnswerWriter.utf8(
+                    parser.encodeResourceToString(view.slotView(stored, query.cpts())))));
         serviceIds.addAll(SasAnswerView.serviceIds(stored));
       } else {
         continue;
       }
       scheduleIds.add(slot.scheduleId());
     }
-    List<Resource> included =
-        view.included(
-            query.cpts(), scheduleIds, serviceIds, loader.forIncludes(scheduleIds, serviceIds));
+    List<Encoded> included =
+        view
+            .includedViews(
+                query.cpts(), scheduleIds, serviceIds, loader.forIncludes(scheduleIds, serviceIds))
+            .stream()
+            .map(
+                v ->
+                    new Encoded(
+                        v.type(),
+                        v.id(),
+                        encoded.included(
+                            v.source(),
+                            () ->
+                                SasAnswerWriter.utf8(
+                                    parser.encodeResourceToString(v.view().get())))))
+            .toList();
     Bundle envelope = view.envelope(query, slots.size(), selfLink(request), null);
     try {
       boolean gzip = gzip(request);

@@ -20,7 +20,10 @@ import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Slot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,8 +33,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The SAS search's two paths, the read model (fast) and HAPI's generic search (the reference), give
  * the same Bundles, byte for byte in JSON and in XML: for the individual and the CPTS flow, a
- * window cut into the data, no match, after slots are booked and cancelled, and when the read
- * model's slot views were written by another version of the view.
+ * window cut into the data, no match, after slots are booked and cancelled, after a free slot or a
+ * place changes (whose views this node holds as bytes), and when the read model's slot views were
+ * written by another version of the view.
  */
 @HubIntegrationTest
 class SasSearchPathsIT {
@@ -226,6 +230,67 @@ class SasSearchPathsIT {
     fixtures.client.update().resource(appointment).execute();
     assertThat(total(answer(query, true))).isEqualTo(before);
     assertThat(answer(query, false)).isEqualTo(answer(query, true));
+  }
+
+  @Test
+  void readModel_slotOrPlaceChangedWhileFree_servesTheNewViews() throws Exception {
+    BookingFixtures fixtures = new BookingFixtures(HubClient.of(port));
+    String changed = fixtures.freeSlot();
+    String query =
+        "_include=Slot:schedule&_include:iterate=Schedule:actor&start=ge2031-03-01T00:00:00&start=le2031-12-31T23:59:59"
+            + "&schedule.actor:Practitioner.identifier="
+            + FrIdentifiers.IDNPS
+            + "|"
+            + BookingFixtures.GP_IDNPS
+            + "&status=free";
+    answer(query, true); // this node now holds the slot's view and its role's as bytes
+
+    Slot slot = fixtures.client.read().resource(Slot.class).withId(changed).execute();
+    slot.setComment("https://agenda.example.fr/rdv/nouveau-lien");
+    slot.setId(slot.getIdElement().toUnqualifiedVersionless());
+    fixtures.client.update().resource(slot).execute();
+    assertThat(answer(query, true)).contains("nouveau-lien").isEqualTo(answer(query, false));
+
+    String before = answer(individualQuery(), true, JSON);
+
+    Location place =
+        fixtures
+            .client
+            .read()
+            .resource(Location.class)
+            .withId(
+                fixtures
+                    .client
+                    .read()
+                    .resource(PractitionerRole.class)
+                    .withId(
+                        HubClient.FHIR
+                            .newJsonParser()
+                            .parseResource(Bundle.class, before)
+                            .getEntry()
+                            .stream()
+                            .map(Bundle.BundleEntryComponent::getResource)
+                            .filter(PractitionerRole.class::isInstance)
+                            .findFirst()
+                            .orElseThrow()
+                            .getIdElement()
+                            .getIdPart())
+                    .execute()
+                    .getLocationFirstRep()
+                    .getReferenceElement())
+            .execute();
+    String city = place.getAddress().getCity();
+    place.getAddress().setCity("Ville-Renommée");
+    place.setId(place.getIdElement().toUnqualifiedVersionless());
+    fixtures.client.update().resource(place).execute();
+    try {
+      assertThat(answer(individualQuery(), true, JSON))
+          .contains("Ville-Renommée")
+          .isEqualTo(answer(individualQuery(), false, JSON));
+    } finally {
+      place.getAddress().setCity(city);
+      fixtures.client.update().resource(place).execute();
+    }
   }
 
   /** The raw answer of one path, in JSON or XML. */
