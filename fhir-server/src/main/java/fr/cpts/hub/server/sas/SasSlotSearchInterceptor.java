@@ -15,6 +15,7 @@ import fr.cpts.hub.server.config.FhirServerProperties;
 import fr.cpts.hub.server.config.HubInterceptor;
 import fr.cpts.hub.server.sas.SasAnswerWriter.Encoded;
 import fr.cpts.hub.server.sas.SasSlotReadModel.FreeSlot;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -211,7 +212,9 @@ public class SasSlotSearchInterceptor implements HubInterceptor {
               .getResponse()
               .getResponseOutputStream(
                   200, encoding.getResourceContentType() + Constants.CHARSET_UTF8_CTSUFFIX, null);
-      try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
+      // The writer hands over an entry in seven pieces: Tomcat gets them in 64 KB chunks.
+      try (OutputStream out =
+          new BufferedOutputStream(gzip ? new GZIPOutputStream(body) : body, 1 << 16)) {
         SasAnswerWriter.write(out, parser, envelope, request.getFhirServerBase(), slots, included);
       }
       request.getResponse().commitResponse(body);
