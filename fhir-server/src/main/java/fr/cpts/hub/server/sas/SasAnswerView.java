@@ -1,6 +1,7 @@
 package fr.cpts.hub.server.sas;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import fr.cpts.hub.mappers.FrenchPhoneNumber;
 import fr.cpts.hub.profiles.FrCodeSystems;
 import fr.cpts.hub.profiles.FrExtensions;
 import fr.cpts.hub.profiles.FrIdentifiers;
@@ -411,7 +412,7 @@ public final class SasAnswerView {
     List<ContactPoint> phones = new ArrayList<>();
     for (ContactPoint contact : telecom) {
       if (contact.getSystem() == ContactPoint.ContactPointSystem.PHONE) {
-        FrenchPhoneNumber.e164(contact.getValue())
+        FrenchPhoneNumber.international(contact.getValue())
             .ifPresent(
                 n ->
                     phones.add(

@@ -6,11 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import fr.cpts.hub.profiles.FrCodeSystems;
 import fr.cpts.hub.profiles.FrIdentifiers;
+import fr.cpts.hub.profiles.HubIdentifiers;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -147,6 +154,61 @@ class PractitionerCrudIT {
       assertThat(response.getEntryFirstRep().getResponse().getStatus()).startsWith("20");
     }
     assertThat(countByIdnps(client, idnps)).isEqualTo(1);
+  }
+
+  @Test
+  void conditionalReference_withTheRppsUnprefixed_pointsAtThePractitionerStoredPrefixed() {
+    IGenericClient client = HubClient.of(port);
+    String idnps = newIdnps();
+    IdType stored =
+        (IdType) client.create().resource(practitioner(idnps, "KERVELLA")).execute().getId();
+    String match = "Practitioner?identifier=" + FrIdentifiers.IDNPS + "|" + idnps.substring(1);
+
+    // A plain create...
+    IdType plain = (IdType) client.create().resource(role(match)).execute().getId();
+    // ...and a transaction entry, as a practice software publishes its directory.
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    transaction
+        .addEntry()
+        .setResource(role(match))
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("PractitionerRole");
+    IdType inTransaction =
+        new IdType(
+            client
+                .transaction()
+                .withBundle(transaction)
+                .execute()
+                .getEntryFirstRep()
+                .getResponse()
+                .getLocation());
+
+    for (IdType role : new IdType[] {plain, inTransaction}) {
+      assertThat(
+              client
+                  .read()
+                  .resource(PractitionerRole.class)
+                  .withId(role.toUnqualifiedVersionless())
+                  .execute()
+                  .getPractitioner()
+                  .getReference())
+          .as(role.getValue())
+          .isEqualTo("Practitioner/" + stored.getIdPart());
+    }
+  }
+
+  private static PractitionerRole role(String practitioner) {
+    PractitionerRole role = new PractitionerRole();
+    role.addIdentifier()
+        .setSystem(HubIdentifiers.PRACTITIONER_ROLE)
+        .setValue("role-" + UUID.randomUUID());
+    role.setActive(true);
+    role.setPractitioner(new Reference(practitioner));
+    role.addCode(
+        new CodeableConcept(new Coding(FrCodeSystems.TRE_R22_GENRE_ACTIVITE, "GENR01", null)));
+    role.addCode(new CodeableConcept(new Coding(FrCodeSystems.TRE_R23_MODE_EXERCICE, "L", null)));
+    return role;
   }
 
   private static int countByIdnps(IGenericClient client, String idnps) {

@@ -89,17 +89,6 @@ class SasAnswerViewTest {
         .containsExactly(SasProfiles.SLOT);
   }
 
-  @Test
-  void e164_nationalAndOverseasNumbers() {
-    assertThat(FrenchPhoneNumber.e164("02 97 12 34 56")).contains("+33297123456");
-    assertThat(FrenchPhoneNumber.e164("0033 2.97.12.34.56")).contains("+33297123456");
-    assertThat(FrenchPhoneNumber.e164("0262 12 34 56")).contains("+262262123456");
-    assertThat(FrenchPhoneNumber.e164("0696 12 34 56")).contains("+596696123456");
-    assertThat(FrenchPhoneNumber.e164("+33297123456")).contains("+33297123456");
-    assertThat(FrenchPhoneNumber.e164("+44 20 7946 0000")).isEmpty();
-    assertThat(FrenchPhoneNumber.e164("12")).isEmpty();
-  }
-
   private static SasSources sources() {
     Organization cpts = new Organization();
     cpts.setId("cpts");

@@ -36,6 +36,7 @@ import static fr.cpts.hub.mappers.rpps.RppsColumn.TELECOPIE;
 import static fr.cpts.hub.mappers.rpps.RppsColumn.TELEPHONE;
 import static fr.cpts.hub.mappers.rpps.RppsColumn.TELEPHONE_2;
 
+import fr.cpts.hub.mappers.FrenchPhoneNumber;
 import fr.cpts.hub.profiles.FrCodeSystems;
 import fr.cpts.hub.profiles.FrExtensions;
 import fr.cpts.hub.profiles.FrIdentifiers;

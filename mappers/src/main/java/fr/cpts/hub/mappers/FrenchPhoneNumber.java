@@ -1,29 +1,30 @@
-package fr.cpts.hub.mappers.rpps;
+package fr.cpts.hub.mappers;
 
 import java.util.Optional;
 
 /**
- * A French phone number as the extract writes it ({@code 0297123456}, with or without spaces, dots
- * or dashes) in the international form the hub's profiles require: {@code +33} then the 9 digits
- * after the leading 0, or the overseas country code for the numbers of Guadeloupe and its islands
- * ({@code +590}), Martinique ({@code +596}), Guyane ({@code +594}), La Réunion and Mayotte ({@code
- * +262}). A number already in international form is kept when it has one of these codes.
+ * A French phone number as directories and practice software write it ({@code 0297123456}, with or
+ * without spaces, dots or dashes, or {@code 0033...}) in the international form the hub's profiles
+ * and the SAS require: {@code +33} then the 9 digits after the leading 0, or the overseas country
+ * code for the numbers of Guadeloupe and its islands ({@code +590}), Martinique ({@code +596}),
+ * Guyane ({@code +594}), La Réunion and Mayotte ({@code +262}). A number already in international
+ * form is kept when it has one of these codes.
  */
-final class FrenchPhoneNumber {
+public final class FrenchPhoneNumber {
 
   private FrenchPhoneNumber() {}
 
   /** The international form, or empty when the text is not a French number of 10 digits. */
-  static Optional<String> international(String text) {
+  public static Optional<String> international(String text) {
     if (text == null) {
       return Optional.empty();
     }
     String digits = text.replaceAll("[\\s.\\-()/]", "");
+    if (digits.startsWith("00")) {
+      digits = "+" + digits.substring(2);
+    }
     if (digits.matches("\\+(33|262|590|596|594)[0-9]{9}")) {
       return Optional.of(digits);
-    }
-    if (digits.startsWith("0033")) {
-      digits = "0" + digits.substring(4);
     }
     if (!digits.matches("0[1-9][0-9]{8}")) {
       return Optional.empty();

@@ -1,4 +1,4 @@
-package fr.cpts.hub.mappers.rpps;
+package fr.cpts.hub.mappers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +24,10 @@ class FrenchPhoneNumberTest {
         "0262123456, +262262123456",
         "0692123456, +262692123456",
         "0269123456, +262269123456",
+        "0033 2.97.12.34.56, +33297123456",
+        "0696 12 34 56, +596696123456",
+        "12, none",
+        "00262 262 12 34 56, +262262123456",
         "297000001, none",
         "02970000011, none",
         "+44 20 7946 0000, none",
