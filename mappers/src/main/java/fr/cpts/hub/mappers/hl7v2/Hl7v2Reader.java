@@ -25,11 +25,12 @@ import java.util.Objects;
  * that send UTF-8 often leave MSH-18 empty. A message that declares UTF-8 must be well-formed
  * UTF-8.
  *
- * <p><b>Tolerance.</b> HAPI parses every version (2.1 to 2.8) into the v2.5 structures, without
- * validation rules, so that real-world messages with unexpected or Z segments (ZDS) are read; an
- * MLLP frame around the message, a UTF-8 byte-order mark and line feeds (CRLF or LF, as files carry
- * them) between segments are accepted. Escape sequences ({@code \F\ \S\ \T\ \R\ \E\}) are resolved
- * by HAPI when a field is read; formatting ones ({@code \.br\}) are kept for {@link FormattedText}.
+ * <p><b>Tolerance.</b> HAPI parses messages of other versions (2.3.1, 2.4, 2.5.1, 2.6 were tried)
+ * into the v2.5 structures, without validation rules, so that real-world messages with unexpected
+ * or Z segments (ZDS) are read; an MLLP frame around the message, a UTF-8 byte-order mark and line
+ * feeds (CRLF or LF, as files carry them) between segments are accepted. Escape sequences ({@code
+ * \F\ \S\ \T\ \R\ \E\}) are resolved by HAPI when a field is read; formatting ones ({@code \.br\})
+ * are kept for {@link FormattedText}.
  *
  * <p>Thread-safe: one instance serves every message.
  */
