@@ -34,6 +34,18 @@ public final class FrCodeSystems {
   /** DICOM modalities (US, CT) for imaging devices and their schedules. */
   public static final String DICOM_DCM = "http://dicom.nema.org/resources/ontology/DCM";
 
+  /** HL7 v2 tables as FHIR code systems: identifier types (ACSN, PLAC), diagnostic sections. */
+  public static final String V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203";
+
+  public static final String V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074";
+
+  public static final String LOINC = "http://loinc.org";
+  public static final String SNOMED_CT = "http://snomed.info/sct";
+
+  /** Endpoint.connectionType codes (dicom-wado-rs). */
+  public static final String ENDPOINT_CONNECTION_TYPE =
+      "http://terminology.hl7.org/CodeSystem/endpoint-connection-type";
+
   public static final String PROFESSION_MEDECIN = "10";
   public static final String SPECIALITE_MEDECINE_GENERALE = "SM54";
   public static final String CATEGORIE_CPTS = "604";

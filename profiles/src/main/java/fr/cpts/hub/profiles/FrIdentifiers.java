@@ -32,6 +32,13 @@ public final class FrIdentifiers {
   public static final String TYPE_RPPS = "RPPS";
   public static final String TYPE_IDNST = "IDNST";
 
+  /** Identifier type codes of {@link #TYPE_SYSTEM} for the INS, one per INS system. */
+  public static final String TYPE_INS_NIR = "INS-NIR";
+
+  public static final String TYPE_INS_NIR_TEST = "INS-NIR-TEST";
+  public static final String TYPE_INS_NIR_DEMO = "INS-NIR-DEMO";
+  public static final String TYPE_INS_NIA = "INS-NIA";
+
   /** FINESS of a site (géographique); {@code FINEJ} is the legal entity's. */
   public static final String TYPE_FINESS_SITE = "FINEG";
 

@@ -19,5 +19,23 @@ public final class HubIdentifiers {
   public static final String DEVICE = SID + "device";
   public static final String APPOINTMENT = SID + "appointment";
 
+  /** The hub's number of an order (the placer order number it sends to a RIS in ORC-2/OBR-2). */
+  public static final String SERVICE_REQUEST = SID + "service-request";
+
+  /**
+   * Prefix of a radiology group's accession numbers: {@code <ACCESSION>/<group code>}, e.g. {@code
+   * .../sid/accession/radiologie-golfe}.
+   */
+  public static final String ACCESSION = SID + "accession";
+
+  /** Prefix of a radiology group's imaging reports: {@code <IMAGING_REPORT>/<group code>}. */
+  public static final String IMAGING_REPORT = SID + "imaging-report";
+
+  /** Prefix of a radiology group's own appointment numbers: {@code <RIS_APPOINTMENT>/<code>}. */
+  public static final String RIS_APPOINTMENT = SID + "ris-appointment";
+
+  /** The image link (DICOMweb Endpoint) of a study, by its Study Instance UID. */
+  public static final String IMAGING_ENDPOINT = SID + "imaging-endpoint";
+
   private HubIdentifiers() {}
 }
