@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,13 +119,7 @@ public class SasSlotReadModel {
               if (current && view == null) {
                 unseen.add(id);
               } else {
-                free.add(
-                    new FreeSlot(
-                        id,
-                        row.getString(2),
-                        row.getTimestamp(3).toInstant(),
-                        view,
-                        view == null ? List.of() : split(row.getString(6))));
+                free.add(freeSlot(row, view));
               }
             },
         arguments);
@@ -156,17 +152,21 @@ public class SasSlotReadModel {
                 if (view != null && digested) {
                   views.putSlot(row.getString(1), digest, cpts, view);
                 }
-                free.add(
-                    new FreeSlot(
-                        row.getString(1),
-                        row.getString(2),
-                        row.getTimestamp(3).toInstant(),
-                        view,
-                        view == null ? List.of() : split(row.getString(6))));
+                free.add(freeSlot(row, view));
               },
           ids.toArray());
     }
     return free;
+  }
+
+  /** A row of both queries: slot id, schedule id, start, version, digest, services (1 to 6). */
+  private static FreeSlot freeSlot(ResultSet row, byte[] view) throws SQLException {
+    return new FreeSlot(
+        row.getString(1),
+        row.getString(2),
+        row.getTimestamp(3).toInstant(),
+        view,
+        view == null ? List.of() : split(row.getString(6)));
   }
 
   private static List<String> split(String services) {

@@ -185,6 +185,16 @@ class SasSearchPathsIT {
         + "&status=free";
   }
 
+  /** The free slots of the booking fixtures' GP, whose slots are in 2031. */
+  private static String bookingGpQuery() {
+    return "_include=Slot:schedule&_include:iterate=Schedule:actor&start=ge2031-03-01T00:00:00&start=le2031-12-31T23:59:59"
+        + "&schedule.actor:Practitioner.identifier="
+        + FrIdentifiers.IDNPS
+        + "|"
+        + BookingFixtures.GP_IDNPS
+        + "&status=free";
+  }
+
   private String nobodyQuery() {
     return "_include=Slot:schedule&_include:iterate=Schedule:actor"
         + window()
@@ -198,13 +208,7 @@ class SasSearchPathsIT {
     BookingFixtures fixtures = new BookingFixtures(HubClient.of(port));
     String first = fixtures.freeSlot();
     fixtures.freeSlot();
-    String query =
-        "_include=Slot:schedule&_include:iterate=Schedule:actor&start=ge2031-03-01T00:00:00&start=le2031-12-31T23:59:59"
-            + "&schedule.actor:Practitioner.identifier="
-            + FrIdentifiers.IDNPS
-            + "|"
-            + BookingFixtures.GP_IDNPS
-            + "&status=free";
+    String query = bookingGpQuery();
     int before = total(answer(query, true));
     assertThat(answer(query, false)).isEqualTo(answer(query, true));
 
@@ -236,13 +240,7 @@ class SasSearchPathsIT {
   void readModel_slotOrPlaceChangedWhileFree_servesTheNewViews() throws Exception {
     BookingFixtures fixtures = new BookingFixtures(HubClient.of(port));
     String changed = fixtures.freeSlot();
-    String query =
-        "_include=Slot:schedule&_include:iterate=Schedule:actor&start=ge2031-03-01T00:00:00&start=le2031-12-31T23:59:59"
-            + "&schedule.actor:Practitioner.identifier="
-            + FrIdentifiers.IDNPS
-            + "|"
-            + BookingFixtures.GP_IDNPS
-            + "&status=free";
+    String query = bookingGpQuery();
     answer(query, true); // this node now holds the slot's view and its role's as bytes
 
     Slot slot = fixtures.client.read().resource(Slot.class).withId(changed).execute();

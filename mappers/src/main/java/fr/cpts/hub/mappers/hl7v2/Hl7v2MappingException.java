@@ -1,5 +1,6 @@
 package fr.cpts.hub.mappers.hl7v2;
 
+import ca.uhn.hl7v2.HL7Exception;
 import java.util.Objects;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -27,6 +28,15 @@ public final class Hl7v2MappingException extends Exception {
     super(error.code() + ": " + message + (location == null ? "" : " (" + location + ")"), cause);
     this.error = Objects.requireNonNull(error, "error");
     this.location = location;
+  }
+
+  /** HAPI could not read the structure the message claims: where it stopped, when it says. */
+  static Hl7v2MappingException unreadable(HL7Exception e) {
+    return new Hl7v2MappingException(
+        Hl7v2Error.NOT_PARSABLE,
+        e.getLocation() == null ? null : e.getLocation().toString(),
+        "the message cannot be read",
+        e);
   }
 
   public Hl7v2Error error() {

@@ -105,11 +105,7 @@ public final class OruR01Mapper implements Hl7v2InboundMapper {
     try {
       return map(oru, context);
     } catch (HL7Exception e) {
-      throw new Hl7v2MappingException(
-          Hl7v2Error.NOT_PARSABLE,
-          e.getLocation() == null ? null : e.getLocation().toString(),
-          "the message cannot be read",
-          e);
+      throw Hl7v2MappingException.unreadable(e);
     }
   }
 
