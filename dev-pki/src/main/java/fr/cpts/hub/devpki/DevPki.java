@@ -75,43 +75,82 @@ public final class DevPki {
   }
 
   /**
-   * A new CA, self-signed, valid from an hour before {@code now} for {@code validity}.
+   * A new root CA, self-signed, valid from an hour before {@code now} for {@code validity}.
    *
    * @param commonName the CA's CN (its subject is {@code C=FR, O=cpts-hub development PKI, CN=...})
    */
   public static DevPki create(String commonName, Instant now, Duration validity) {
-    X500Name name =
-        new X500NameBuilder(BCStyle.INSTANCE)
-            .addRDN(BCStyle.C, "FR")
-            .addRDN(BCStyle.O, "cpts-hub development PKI")
-            .addRDN(BCStyle.CN, commonName)
-            .build();
     KeyPair keys = newKeyPair();
+    X500Name name = caName(commonName);
+    return new DevPki(
+        now,
+        name,
+        keys,
+        newCaCertificate(name, keys, name, keys.getPrivate(), null, now, validity));
+  }
+
+  /**
+   * An intermediate CA issued by this one (as the IGC-Santé's issuing CAs are by its root), valid
+   * as long as this one.
+   */
+  public DevPki intermediate(String commonName) {
+    KeyPair keys = newKeyPair();
+    X500Name name = caName(commonName);
+    Duration validity = Duration.between(now, ca.getNotAfter().toInstant());
+    return new DevPki(
+        now,
+        name,
+        keys,
+        newCaCertificate(name, keys, caName, caKeys.getPrivate(), ca, now, validity));
+  }
+
+  private static X500Name caName(String commonName) {
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.C, "FR")
+        .addRDN(BCStyle.O, "cpts-hub development PKI")
+        .addRDN(BCStyle.CN, commonName)
+        .build();
+  }
+
+  private static X509Certificate newCaCertificate(
+      X500Name name,
+      KeyPair keys,
+      X500Name issuerName,
+      PrivateKey issuerKey,
+      X509Certificate issuer,
+      Instant now,
+      Duration validity) {
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-                  name,
+                  issuerName,
                   serial(new SecureRandom()),
                   Date.from(now.minus(Duration.ofHours(1))),
                   Date.from(now.plus(validity)),
                   name,
                   keys.getPublic())
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+              .addExtension(
+                  Extension.basicConstraints, true, new BasicConstraints(issuer == null ? 1 : 0))
               .addExtension(
                   Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
               .addExtension(
                   Extension.subjectKeyIdentifier,
                   false,
                   extensions.createSubjectKeyIdentifier(keys.getPublic()));
-      X509Certificate ca = certificate(builder.build(signer(keys.getPrivate())));
-      return new DevPki(now, name, keys, ca);
+      if (issuer != null) {
+        builder.addExtension(
+            Extension.authorityKeyIdentifier,
+            false,
+            extensions.createAuthorityKeyIdentifier(issuer));
+      }
+      return certificate(builder.build(signer(issuerKey)));
     } catch (GeneralSecurityException | CertIOException e) {
-      throw new IllegalStateException("cannot create the development CA", e);
+      throw new IllegalStateException("cannot create the development CA " + name, e);
     }
   }
 
-  /** The CA's certificate: the one trust anchor of this PKI. */
+  /** This CA's certificate. */
   public X509Certificate caCertificate() {
     return ca;
   }
