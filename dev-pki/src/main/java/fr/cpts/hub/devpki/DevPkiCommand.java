@@ -102,7 +102,10 @@ public final class DevPkiCommand implements Callable<Integer> {
         DevPkiFiles.REVOKED.privateKeyFile(),
         DevPkiFiles.CRL);
     out.println("  client registry       " + DevPkiFiles.REGISTRY);
-    out.println("Valid until " + pki.crl().getNextUpdate().toInstant() + ". Start the hub with:");
+    out.println(
+        "Valid until "
+            + pki.crl().getNextUpdate().toInstant()
+            + ". Start the hub in secure mode (https://localhost:8443) with:");
     out.println(
         "  ./mvnw -pl fhir-server -am spring-boot:run -Dspring-boot.run.profiles=dev-pki"
             + (absolute.equals(Path.of(DEFAULT_DIRECTORY).toAbsolutePath().normalize())
