@@ -1,0 +1,9 @@
+package fr.cpts.hub.server.security;
+
+/** Where the hub got a client's certificate. */
+public enum CertificateSource {
+  /** From the TLS handshake the hub terminated itself. */
+  TLS,
+  /** From the header of a trusted reverse proxy that terminated TLS and verified it. */
+  PROXY_HEADER
+}
