@@ -58,6 +58,9 @@ public class FhirJpaConfig {
     // server's numeric ids.
     settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ALPHANUMERIC);
     settings.setAllowMultipleDelete(false);
+    // For the audit trail's retention job only: clients get 403 on $expunge
+    // (AuditTrailGuardInterceptor).
+    settings.setExpungeEnabled(true);
     settings.setAllowExternalReferences(false);
     settings.setAutoCreatePlaceholderReferenceTargets(false);
     settings.setEnforceReferentialIntegrityOnWrite(true);
