@@ -93,6 +93,14 @@ class ReverseProxyClientCertificateIT {
     assertRefused(get(ELSEWHERE, "/fhir/metadata", null), "HUB-0501");
   }
 
+  /** A certificate of the SAS platform's subject, valid from {@code from} to {@code to}. */
+  private java.security.cert.X509Certificate sasCertificate(Instant from, Instant to) {
+    DevPkiFiles.DevClient sas = DevPkiFiles.SAS_PLATFORM;
+    return pki.pki()
+        .clientCertificate(sas.organisation(), sas.ou(), sas.cn(), from, to)
+        .certificate();
+  }
+
   @Test
   void headerCertificate_isVerifiedAgain() throws Exception {
     DevPkiFiles.DevClient sas = DevPkiFiles.SAS_PLATFORM;
@@ -104,29 +112,13 @@ class ReverseProxyClientCertificateIT {
         get(
             PROXY,
             SEARCH,
-            escaped(
-                pki.pki()
-                    .clientCertificate(
-                        sas.organisation(),
-                        sas.ou(),
-                        sas.cn(),
-                        now.minus(Duration.ofDays(30)),
-                        now.minus(Duration.ofDays(1)))
-                    .certificate())),
+            escaped(sasCertificate(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1))))),
         "HUB-0503");
     assertRefused(
         get(
             PROXY,
             SEARCH,
-            escaped(
-                pki.pki()
-                    .clientCertificate(
-                        sas.organisation(),
-                        sas.ou(),
-                        sas.cn(),
-                        now.plus(Duration.ofDays(1)),
-                        now.plus(Duration.ofDays(30)))
-                    .certificate())),
+            escaped(sasCertificate(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))))),
         "HUB-0504");
     assertRefused(
         get(
