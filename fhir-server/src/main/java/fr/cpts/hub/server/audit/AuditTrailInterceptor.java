@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentNetworkType;
@@ -55,14 +56,22 @@ public class AuditTrailInterceptor implements HubInterceptor {
 
   private final DaoRegistry daos;
   private final Clock clock;
-  private final AuditProperties properties;
   private final Set<String> types;
+  private final AtomicBoolean enabled;
 
   public AuditTrailInterceptor(DaoRegistry daos, Clock clock, AuditProperties properties) {
     this.daos = daos;
     this.clock = clock;
-    this.properties = properties;
     this.types = Set.copyOf(properties.types());
+    this.enabled = new AtomicBoolean(properties.enabled());
+  }
+
+  /**
+   * Whether this node records the trail from now on. Set from {@code hub.audit.enabled} at start;
+   * the benchmark that measures the trail's cost switches it.
+   */
+  public void record(boolean on) {
+    enabled.set(on);
   }
 
   @Hook(Pointcut.SERVER_PROCESSING_COMPLETED_NORMALLY)
@@ -78,7 +87,7 @@ public class AuditTrailInterceptor implements HubInterceptor {
 
   private void trace(
       RequestDetails request, int status, jakarta.servlet.http.HttpServletResponse response) {
-    if (!properties.enabled() || request.getRestOperationType() == null) {
+    if (!enabled.get() || request.getRestOperationType() == null) {
       return;
     }
     Set<String> touched = touchedTypes(request);
