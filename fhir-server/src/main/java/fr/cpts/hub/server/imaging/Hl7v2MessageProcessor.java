@@ -8,6 +8,7 @@ import fr.cpts.hub.mappers.MappingContext;
 import fr.cpts.hub.mappers.hl7v2.Hl7v2Error;
 import fr.cpts.hub.mappers.hl7v2.Hl7v2Inbound;
 import fr.cpts.hub.mappers.hl7v2.Hl7v2MappingException;
+import fr.cpts.hub.mappers.hl7v2.Hl7v2Reader;
 import fr.cpts.hub.server.imaging.Hl7v2Ack.Code;
 import fr.cpts.hub.server.imaging.Hl7v2MessageStore.State;
 import java.time.Clock;
@@ -57,6 +58,7 @@ public class Hl7v2MessageProcessor {
   private final DaoRegistry daos;
   private final Clock clock;
   private final Hl7v2Ack acks = new Hl7v2Ack();
+  private final Hl7v2Reader reader = new Hl7v2Reader();
   private final Map<MllpProperties.Source, Hl7v2Inbound> inbound = new ConcurrentHashMap<>();
 
   public Hl7v2MessageProcessor(
@@ -126,6 +128,12 @@ public class Hl7v2MessageProcessor {
     Optional<MllpProperties.Source> source =
         properties.source(header.sendingApplication(), header.sendingFacility());
     if (source.isEmpty()) {
+      try {
+        // Bytes that are no HL7 v2 message at all are said to be so, whoever sent them.
+        reader.read(raw);
+      } catch (Hl7v2MappingException e) {
+        return Optional.of(mappingError(e));
+      }
       return Optional.of(
           new Hl7v2Ack.Error(
               Code.AR,

@@ -17,6 +17,11 @@ import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubIdentifiers;
 import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.imaging.Hl7v2MessagesOperation;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -296,6 +301,44 @@ class MllpListenerIT {
     assertThat(ack.get("/ERR-3-1")).isEqualTo("200");
     assertThat(ack.get("/ERR-5-1")).isEqualTo("HUB-0904");
     assertThat(messagesOf(controlId, "failed")).hasSize(1);
+  }
+
+  @Test
+  void bytesThatAreNoHl7Message_areAnsweredAe_andKept() throws Exception {
+    long before = failedWithCode("HUB-0901");
+    String ack;
+    // HAPI's client only sends messages it can parse: this one goes over a bare MLLP socket.
+    try (Socket socket = new Socket("localhost", MllpListenerConfig.PORT)) {
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(0x0b);
+      out.write("Bonjour, ceci n'est pas un message HL7.\r".getBytes(StandardCharsets.UTF_8));
+      out.write(new byte[] {0x1c, 0x0d});
+      out.flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      for (int b = in.read(); b != 0x1c && b != -1; b = in.read()) {
+        if (b != 0x0b) {
+          answer.write(b);
+        }
+      }
+      ack = answer.toString(StandardCharsets.US_ASCII);
+    }
+
+    assertThat(ack.split("\r")[1]).startsWith("MSA|AE||HUB-0901: ");
+    assertThat(failedWithCode("HUB-0901")).isEqualTo(before + 1);
+  }
+
+  private long failedWithCode(String code) {
+    Parameters answer =
+        client
+            .operation()
+            .onServer()
+            .named(Hl7v2MessagesOperation.NAME)
+            .withParameter(Parameters.class, "state", new org.hl7.fhir.r4.model.CodeType("failed"))
+            .useHttpGet()
+            .execute();
+    return answer.getParameter().stream().filter(m -> code.equals(part(m, "errorCode"))).count();
   }
 
   @Test
