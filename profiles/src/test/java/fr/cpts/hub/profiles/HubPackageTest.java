@@ -45,8 +45,9 @@ class HubPackageTest {
         .extracting(o -> o.getUrl())
         .containsExactlyInAnyOrder(
             "https://fhir.cpts-hub.fr/OperationDefinition/schedule-import-ics",
-            "https://fhir.cpts-hub.fr/OperationDefinition/sas-outbox");
-    assertThat(hubPackage.resources()).hasSize(28 + 10 + 12 + 6 + 2);
+            "https://fhir.cpts-hub.fr/OperationDefinition/sas-outbox",
+            "https://fhir.cpts-hub.fr/OperationDefinition/hl7v2-messages");
+    assertThat(hubPackage.resources()).hasSize(28 + 10 + 12 + 6 + 3);
   }
 
   @Test

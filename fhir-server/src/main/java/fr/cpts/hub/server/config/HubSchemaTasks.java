@@ -98,5 +98,30 @@ public final class HubSchemaTasks extends BaseMigrationTasks<HubSchemaTasks.Rele
         .addColumn("20261203.1", "VIEW_DIGEST")
         .nullable()
         .type(ColumnTypeEnum.LONG);
+
+    // Every HL7 v2 message the MLLP listener received, with its raw bytes and what became of it
+    // (processed, failed, duplicate): none is dropped, a failed one can be looked at and sent
+    // again.
+    Builder.BuilderAddTableByColumns hl7v2 =
+        v01.addTableByColumns("20261204.1", "HUB_HL7V2_MESSAGE", "MESSAGE_ID");
+    hl7v2.addColumn("MESSAGE_ID").nonNullable().type(ColumnTypeEnum.STRING, 36);
+    hl7v2.addColumn("RECEIVED_AT").nonNullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    hl7v2.addColumn("SENDING_APP").nonNullable().type(ColumnTypeEnum.STRING, 100);
+    hl7v2.addColumn("SENDING_FACILITY").nonNullable().type(ColumnTypeEnum.STRING, 100);
+    hl7v2.addColumn("CONTROL_ID").nonNullable().type(ColumnTypeEnum.STRING, 100);
+    hl7v2.addColumn("MESSAGE_TYPE").nonNullable().type(ColumnTypeEnum.STRING, 32);
+    hl7v2.addColumn("STATE").nonNullable().type(ColumnTypeEnum.STRING, 16);
+    hl7v2.addColumn("ACK_CODE").nonNullable().type(ColumnTypeEnum.STRING, 2);
+    hl7v2.addColumn("ERROR_CODE").nullable().type(ColumnTypeEnum.STRING, 16);
+    hl7v2.addColumn("ERROR_TEXT").nullable().type(ColumnTypeEnum.STRING, 2000);
+    hl7v2.addColumn("RAW_MESSAGE").nonNullable().type(ColumnTypeEnum.BINARY);
+    v01.onTable("HUB_HL7V2_MESSAGE")
+        .addIndex("20261204.2", "IDX_HUB_HL7V2_SENDER_CTRL")
+        .unique(false)
+        .withColumns("SENDING_APP", "SENDING_FACILITY", "CONTROL_ID", "STATE");
+    v01.onTable("HUB_HL7V2_MESSAGE")
+        .addIndex("20261204.3", "IDX_HUB_HL7V2_STATE")
+        .unique(false)
+        .withColumns("STATE", "RECEIVED_AT");
   }
 }

@@ -23,5 +23,5 @@ import org.springframework.test.context.ContextConfiguration;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles(resolver = TestDatabaseProfileResolver.class)
 @Import(EmbeddedPostgresConfig.class)
-@ContextConfiguration(initializers = SasStandInConfig.class)
+@ContextConfiguration(initializers = {SasStandInConfig.class, MllpListenerConfig.class})
 public @interface HubIntegrationTest {}

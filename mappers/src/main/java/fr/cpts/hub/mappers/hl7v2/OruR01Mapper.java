@@ -199,7 +199,10 @@ public final class OruR01Mapper implements Hl7v2InboundMapper {
       if (link.isPresent()) {
         endpointUrl =
             Conditional.put(
-                transaction, endpoint(link.get()), HubIdentifiers.IMAGING_ENDPOINT, studyUid.get());
+                transaction,
+                endpoint(link.get(), studyUid.get()),
+                HubIdentifiers.IMAGING_ENDPOINT,
+                studyUid.get());
       }
       ImagingStudy study =
           study(studyUid.get(), accession.get(), modalities(obr, observations), observations, code);
@@ -264,9 +267,11 @@ public final class OruR01Mapper implements Hl7v2InboundMapper {
     Conditional.put(transaction, report, source.reportSystem(), accession.get());
   }
 
-  private static Endpoint endpoint(String address) {
+  private static Endpoint endpoint(String address, String studyUid) {
     Endpoint endpoint = new Endpoint();
     endpoint.getMeta().addProfile(HubProfiles.ENDPOINT_WADO);
+    // The identifier its conditional update matches it by: a server checks that they agree.
+    endpoint.addIdentifier().setSystem(HubIdentifiers.IMAGING_ENDPOINT).setValue(studyUid);
     endpoint.setStatus(EndpointStatus.ACTIVE);
     endpoint.setConnectionType(
         new Coding(FrCodeSystems.ENDPOINT_CONNECTION_TYPE, "dicom-wado-rs", null));
