@@ -9,7 +9,9 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.config.HubInterceptor;
+import fr.cpts.hub.server.profile.ProfileValidationInterceptor;
 import fr.cpts.hub.server.security.ClientIdentity;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -34,11 +36,12 @@ import org.springframework.stereotype.Component;
  * entry and subject, or anonymous), what (the interaction, the resource or the query), when, from
  * where (the peer address), and the outcome (success, or the HTTP status of the error).
  *
- * <p>The event is stored through HAPI, validated like any resource, once the answer has been sent
- * (or the error decided): the client does not wait for it, but the request's thread does, so the
- * trail is durable before the node takes its next request; nothing is held in memory. A trail that
- * cannot be written is logged as an error, without the request's personal data. It does not decide
- * who may do what (access rules) and does not trace the hub's own jobs.
+ * <p>The event is stored through HAPI (built to the hub's AuditEvent profile here, so not validated
+ * again: {@code AuditTrailIT} validates what it writes) once the answer has been sent (or the error
+ * decided): the client does not wait for it, but the request's thread does, so the trail is durable
+ * before the node takes its next request; nothing is held in memory. A trail that cannot be written
+ * is logged as an error, without the request's personal data. It does not decide who may do what
+ * (access rules) and does not trace the hub's own jobs.
  */
 @Component
 @Interceptor
@@ -99,8 +102,11 @@ public class AuditTrailInterceptor implements HubInterceptor {
       if (location == null && response != null) {
         location = response.getHeader("Content-Location");
       }
-      daos.getResourceDao(AuditEvent.class)
-          .create(event(request, status, touched, location), new SystemRequestDetails());
+      // Built here, to the profile (AuditTrailIT validates what it writes): not validated again,
+      // which would triple the cost of a read.
+      SystemRequestDetails hub = new SystemRequestDetails();
+      hub.getUserData().put(ProfileValidationInterceptor.BUILT_BY_THE_HUB, Boolean.TRUE);
+      daos.getResourceDao(AuditEvent.class).create(event(request, status, touched, location), hub);
     } catch (RuntimeException e) {
       log.error(
           "HUB-0533: the audit trail of a {} on {} could not be written: {}",
@@ -136,6 +142,7 @@ public class AuditTrailInterceptor implements HubInterceptor {
       RequestDetails request, int status, Set<String> touched, String location) {
     RestOperationTypeEnum operation = request.getRestOperationType();
     AuditEvent event = new AuditEvent();
+    event.getMeta().addProfile(HubProfiles.AUDIT_EVENT);
     event.setType(PATIENT_RECORD.copy());
     event.addSubtype(new Coding(RESTFUL_INTERACTION, interaction(operation), null));
     event.setAction(action(operation));

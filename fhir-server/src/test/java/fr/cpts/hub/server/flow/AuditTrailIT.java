@@ -10,6 +10,9 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import fr.cpts.hub.profiles.HubProfileValidator;
+import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.audit.AuditPurgeJob;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +42,7 @@ class AuditTrailIT {
   @LocalServerPort int port;
   @Autowired DaoRegistry daos;
   @Autowired AuditPurgeJob purgeJob;
+  @Autowired HubProfileValidator validator;
 
   @Test
   void readAndFailedRead_ofAPatient_leaveTheirEvents_aSlotSearchLeavesNone() throws Exception {
@@ -59,6 +63,18 @@ class AuditTrailIT {
     assertThat(read.getAgentFirstRep().getWho().getDisplay()).isEqualTo("anonymous");
     assertThat(read.getRecorded()).isAfter(Date.from(Instant.now().minusSeconds(120)));
     assertThat(read.getEntityFirstRep().getWhat().getReference()).isEqualTo(patient);
+    // Stored without validation (the hub built them): they must conform all the same.
+    for (AuditEvent event : List.of(created.get(0), read)) {
+      assertThat(
+              validator.validate(event).getMessages().stream()
+                  .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+                  .map(m -> m.getLocationString() + " " + m.getMessage())
+                  .toList())
+          .isEmpty();
+      assertThat(event.getMeta().getProfile())
+          .extracting(p -> p.getValue())
+          .contains(HubProfiles.AUDIT_EVENT);
+    }
 
     AuditEvent failed = awaitEvents(client, "Patient/nobody-here", "read").get(0);
     assertThat(failed.getOutcome()).isEqualTo(AuditEventOutcome._4);
