@@ -56,6 +56,9 @@ import picocli.CommandLine.Spec;
     })
 public final class DirectoryImportCommand implements Callable<Integer> {
 
+  /** Logback reads its configuration file from this system property. */
+  private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -114,7 +117,15 @@ public final class DirectoryImportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "EXTRACT", description = "The extract file.")
   Path extract;
 
+  /**
+   * Run as a command: warnings only, on stderr (standard output is the summary's). The logging
+   * configuration is named here, not shipped as {@code logback.xml}: the importer is also a library
+   * on the hub's test classpath, whose logging it must not replace.
+   */
   public static void main(String[] args) {
+    if (System.getProperty(LOGBACK_CONFIGURATION) == null) {
+      System.setProperty(LOGBACK_CONFIGURATION, "fr/cpts/hub/importer/logback-command.xml");
+    }
     System.exit(commandLine().execute(args));
   }
 
