@@ -3,6 +3,7 @@ package fr.cpts.hub.server.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.gclient.ICriterion;
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.app.Connection;
@@ -42,6 +43,7 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestStatus;
 import org.hl7.fhir.r4.model.StringType;
@@ -461,35 +463,28 @@ class MllpListenerIT {
   }
 
   private ImagingStudy study(Order order) {
-    Bundle studies =
-        client
-            .search()
-            .forResource(ImagingStudy.class)
-            .where(
-                ImagingStudy.IDENTIFIER
-                    .exactly()
-                    .systemAndCode("urn:dicom:uid", "urn:oid:" + order.studyUid()))
-            .returnBundle(Bundle.class)
-            .execute();
-    assertThat(studies.getTotal()).isEqualTo(1);
-    return (ImagingStudy) studies.getEntryFirstRep().getResource();
+    return theOne(
+        ImagingStudy.class,
+        ImagingStudy.IDENTIFIER
+            .exactly()
+            .systemAndCode("urn:dicom:uid", "urn:oid:" + order.studyUid()));
   }
 
   private Appointment appointment(String number) {
-    Bundle appointments =
-        client
-            .search()
-            .forResource(Appointment.class)
-            .where(
-                Appointment.IDENTIFIER
-                    .exactly()
-                    .systemAndCode(
-                        HubIdentifiers.RIS_APPOINTMENT + "/" + MllpListenerConfig.SOURCE_CODE,
-                        number))
-            .returnBundle(Bundle.class)
-            .execute();
-    assertThat(appointments.getTotal()).isEqualTo(1);
-    return (Appointment) appointments.getEntryFirstRep().getResource();
+    return theOne(
+        Appointment.class,
+        Appointment.IDENTIFIER
+            .exactly()
+            .systemAndCode(
+                HubIdentifiers.RIS_APPOINTMENT + "/" + MllpListenerConfig.SOURCE_CODE, number));
+  }
+
+  /** The one resource of this type that matches, asserting there is exactly one. */
+  private <T extends Resource> T theOne(Class<T> type, ICriterion<?> criterion) {
+    Bundle found =
+        client.search().forResource(type).where(criterion).returnBundle(Bundle.class).execute();
+    assertThat(found.getTotal()).as(type.getSimpleName()).isEqualTo(1);
+    return type.cast(found.getEntryFirstRep().getResource());
   }
 
   private List<ParametersParameterComponent> messagesOf(String controlId, String state) {
