@@ -123,5 +123,19 @@ public final class HubSchemaTasks extends BaseMigrationTasks<HubSchemaTasks.Rele
         .addIndex("20261204.3", "IDX_HUB_HL7V2_STATE")
         .unique(false)
         .withColumns("STATE", "RECEIVED_AT");
+
+    // The audit trail's queue: one row per traced request, its AuditEvent as encoded; written as
+    // AuditEvents in batches, the row deleted in the transaction that stores its event.
+    Builder.BuilderAddTableByColumns audit =
+        v01.addTableByColumns("20261210.1", "HUB_AUDIT_QUEUE", "QUEUE_ID");
+    audit.addColumn("QUEUE_ID").nonNullable().type(ColumnTypeEnum.STRING, 36);
+    audit.addColumn("ENQUEUED_AT").nonNullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    audit.addColumn("ATTEMPTS").nonNullable().type(ColumnTypeEnum.INT);
+    audit.addColumn("LAST_ERROR").nullable().type(ColumnTypeEnum.STRING, 500);
+    audit.addColumn("EVENT").nonNullable().type(ColumnTypeEnum.BINARY);
+    v01.onTable("HUB_AUDIT_QUEUE")
+        .addIndex("20261210.2", "IDX_HUB_AUDIT_QUEUE_AT")
+        .unique(false)
+        .withColumns("ENQUEUED_AT");
   }
 }
