@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param purgeCron when the job that deletes and expunges the AuditEvents older than {@code
  *     retention} runs (Spring cron, Europe/Paris); "-" turns it off
  * @param flushInterval how often each node stores the queued events as AuditEvents
- * @param batchSize how many queued events one FHIR transaction stores
+ * @param batchSize how many queued events one database transaction stores
  * @param maxAttempts how many times an event that cannot be stored is tried before it is left in
  *     the queue for someone to look at
  */
@@ -43,7 +43,7 @@ public record AuditProperties(
     @DefaultValue("400d") @NotNull Duration retention,
     @DefaultValue("0 45 3 * * *") String purgeCron,
     @DefaultValue("1s") @NotNull Duration flushInterval,
-    @DefaultValue("500") @Min(1) @Max(5000) int batchSize,
+    @DefaultValue("50") @Min(1) @Max(1000) int batchSize,
     @DefaultValue("5") @Min(1) int maxAttempts) {
 
   /** The shortest retention the trail may have: six months. */

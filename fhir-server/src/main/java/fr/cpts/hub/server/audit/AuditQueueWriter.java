@@ -2,7 +2,7 @@ package fr.cpts.hub.server.audit;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import fr.cpts.hub.server.profile.ProfileValidationInterceptor;
@@ -10,7 +10,6 @@ import jakarta.annotation.PreDestroy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -19,11 +18,12 @@ import org.springframework.stereotype.Component;
 /**
  * Stores the queued AuditEvents ({@link AuditQueue}) through HAPI, every {@code
  * hub.audit.flush-interval} on every node: a batch of up to {@code hub.audit.batch-size} events is
- * one FHIR transaction, in the database transaction that takes their rows. A batch that fails (an
- * event naming a resource deleted since, say) is written again event by event; an event that still
- * fails is written without its reference to the resource ({@code entity.name} keeps it), else left
- * queued with its error and retried until {@code hub.audit.max-attempts}. Events carry the time of
- * the request, not of their writing.
+ * stored in one database transaction, the one that takes their rows (a HAPI create per event, not a
+ * FHIR transaction Bundle: processing a Bundle of hundreds of entries cost more than the creates).
+ * A batch that fails (an event naming a resource deleted since, say) is written again event by
+ * event; an event that still fails is written without its reference to the resource ({@code
+ * entity.name} keeps it), else left queued with its error and retried until {@code
+ * hub.audit.max-attempts}. Events carry the time of the request, not of their writing.
  */
 @Component
 public class AuditQueueWriter {
@@ -32,7 +32,6 @@ public class AuditQueueWriter {
 
   private final AuditQueue queue;
   private final DaoRegistry daos;
-  private final IFhirSystemDao<Bundle, ?> system;
   private final IHapiTransactionService transactions;
   private final FhirContext fhir;
   private final AuditProperties properties;
@@ -40,13 +39,11 @@ public class AuditQueueWriter {
   public AuditQueueWriter(
       AuditQueue queue,
       DaoRegistry daos,
-      IFhirSystemDao<Bundle, ?> system,
       IHapiTransactionService transactions,
       FhirContext fhir,
       AuditProperties properties) {
     this.queue = queue;
     this.daos = daos;
-    this.system = system;
     this.transactions = transactions;
     this.fhir = fhir;
     this.properties = properties;
@@ -90,21 +87,16 @@ public class AuditQueueWriter {
           .withSystemRequest()
           .execute(
               () -> {
-                Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+                IFhirResourceDao<AuditEvent> dao = daos.getResourceDao(AuditEvent.class);
+                SystemRequestDetails hub = hubRequest();
+                int stored = 0;
                 for (AuditQueue.Entry entry : batch) {
                   if (queue.take(entry.id())) {
-                    bundle
-                        .addEntry()
-                        .setResource(event(entry))
-                        .getRequest()
-                        .setMethod(Bundle.HTTPVerb.POST)
-                        .setUrl("AuditEvent");
+                    dao.create(event(entry), hub);
+                    stored++;
                   }
                 }
-                if (bundle.hasEntry()) {
-                  system.transaction(hubRequest(), bundle);
-                }
-                return bundle.getEntry().size();
+                return stored;
               });
     } catch (RuntimeException batchFailed) {
       log.debug("Audit batch of {} failed, written one by one", batch.size(), batchFailed);
