@@ -21,17 +21,21 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.function.Consumer;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DiagnosticReport.DiagnosticReportStatus;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestStatus;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType;
 import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
+import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -304,6 +308,49 @@ class SubscriptionNotificationIT {
         .extracting(Notification::resourceId, Notification::matching)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(question.getIdPart(), Matching.MATCHED));
+  }
+
+  @Test
+  void anyResourceType_taskAlertsForOneDoctor_reachOnlyThatDoctorsSoftware() {
+    // The shape the SNP broadcast (issue 8) uses: a Task owned by the doctor it alerts.
+    ImagingOrders.Practice doctor = orders.practice();
+    ImagingOrders.Practice colleague = orders.practice();
+    IdType order = orders.order(doctor);
+    PractitionerRole role =
+        client.read().resource(PractitionerRole.class).withId(doctor.role()).execute();
+    PractitionerRole otherRole =
+        client.read().resource(PractitionerRole.class).withId(colleague.role()).execute();
+    NotificationReceiver software = receiver();
+    IdType subscription =
+        subscribe(
+            "Task?owner=" + role.getPractitioner().getReference(),
+            software,
+            s -> s.getChannel().setPayload("application/fhir+json"));
+
+    IdType mine = create(task(order, role.getPractitioner()));
+    create(task(order, otherRole.getPractitioner()));
+    sender.deliverDue(clock.instant());
+
+    assertThat(software.received())
+        .extracting(NotificationReceiver.Received::path)
+        .containsExactly("/notify/Task/" + mine.getIdPart());
+    assertThat(notifications(subscription))
+        .extracting(Notification::matching)
+        .as("matched in memory, at write time")
+        .containsExactly(Matching.MATCHED);
+  }
+
+  private static Task task(IdType order, Reference owner) {
+    Task task = new Task();
+    task.getMeta().addProfile(HubProfiles.TASK);
+    task.setStatus(Task.TaskStatus.REQUESTED);
+    task.setIntent(Task.TaskIntent.ORDER);
+    task.setCode(
+        new CodeableConcept(new Coding(HubProfiles.CS_TASK_TYPE, "imaging-fulfilment", null)));
+    task.setFocus(new Reference(order));
+    task.setAuthoredOn(new Date());
+    task.setOwner(new Reference(owner.getReference()));
+    return task;
   }
 
   @Test
