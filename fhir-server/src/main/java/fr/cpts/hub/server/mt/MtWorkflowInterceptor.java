@@ -171,9 +171,7 @@ public class MtWorkflowInterceptor implements HubStorageInterceptor {
         }
       }
       case ACCEPTED, DECLINED, ATTACHED -> {
-        if (!Objects.equals(
-            before.getOwner().getReferenceElement().toUnqualifiedVersionless().getValue(),
-            task.getOwner().getReferenceElement().toUnqualifiedVersionless().getValue())) {
+        if (!Objects.equals(reference(before.getOwner()), reference(task.getOwner()))) {
           throw unprocessable(
               "HUB-0827: step "
                   + to.code()
@@ -212,6 +210,14 @@ public class MtWorkflowInterceptor implements HubStorageInterceptor {
                         + (to == MtStep.IPA_ASSESSMENT ? "the IPA" : "the GP")
                         + " in Task.owner, a reference to their PractitionerRole",
                     "Task.owner"));
+  }
+
+  /** A reference as {@code Type/id}, without version; null when absent. */
+  private static String reference(Reference reference) {
+    String type = reference.getReferenceElement().getResourceType();
+    return type == null
+        ? null
+        : MtRecords.stored(reference, type).map(id -> id.getValue()).orElse(null);
   }
 
   private static Reference actor(Task task, MtStep step) {

@@ -237,7 +237,7 @@ final class MtFixtures {
         new CodeableConcept(new Coding(HubProfiles.CS_REQUEST_CATEGORY, "find-mt", null)));
     request.setSubject(new Reference(patientUrl));
     request.setAuthoredOnElement(
-        authoredOn == null ? DateTimeType.now() : new DateTimeType(authoredOn + "T10:00:00+01:00"));
+        authoredOn == null ? DateTimeType.now() : new DateTimeType(authoredOn + "T00:30:00+01:00"));
     request.addSupportingInfo(new Reference(ficheUrl));
     bundle
         .addEntry()
@@ -254,7 +254,7 @@ final class MtFixtures {
     task.setFor(new Reference(patientUrl));
     task.setRequester(new Reference(patientUrl));
     if (authoredOn != null) {
-      task.setAuthoredOnElement(new DateTimeType(authoredOn + "T10:00:00+01:00"));
+      task.setAuthoredOnElement(new DateTimeType(authoredOn + "T00:30:00+01:00"));
     }
     bundle
         .addEntry()

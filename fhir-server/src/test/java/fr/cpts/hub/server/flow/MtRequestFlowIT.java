@@ -514,7 +514,9 @@ class MtRequestFlowIT {
     assertThat(integer(indicators, "abandoned")).isEqualTo(1);
     assertThat(integer(indicators, "open")).isEqualTo(1);
     assertThat(integer(indicators, "gps-participating")).isEqualTo(2);
-    assertThat(((DecimalType) indicators.getParameter("median-days-to-attachment")).getValue())
+    assertThat(
+            ((DecimalType) indicators.getParameter("median-days-to-attachment").getValue())
+                .getValue())
         .isEqualByComparingTo(BigDecimal.valueOf(days1 + days2).divide(BigDecimal.valueOf(2)));
 
     assertThatThrownBy(
@@ -680,6 +682,6 @@ class MtRequestFlowIT {
   }
 
   private static int integer(Parameters parameters, String name) {
-    return ((IntegerType) parameters.getParameter(name)).getValue();
+    return ((IntegerType) parameters.getParameter(name).getValue()).getValue();
   }
 }
