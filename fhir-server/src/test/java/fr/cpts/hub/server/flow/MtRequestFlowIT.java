@@ -299,13 +299,13 @@ class MtRequestFlowIT {
             MtFixtures.patientWithoutIns("ALD", "Lea", "1991-01-01"),
             commune,
             new Fiche().ald(),
-            today);
+            null);
     Task newRoutine =
         submit(
             MtFixtures.patientWithoutIns("RECENT", "Max", "1992-01-01"),
             commune,
             new Fiche(),
-            today);
+            null);
     Task olderAld =
         submit(
             MtFixtures.patientWithoutIns("ALDANCIEN", "Noe", "1993-01-01"),
@@ -317,7 +317,7 @@ class MtRequestFlowIT {
             MtFixtures.patientWithoutIns("FERME", "Eve", "1994-01-01"),
             commune,
             new Fiche().ald().c2s(),
-            today);
+            null);
     closed.setStatusReason(new CodeableConcept().setText("Déménagement"));
     move(closed, "abandoned", null);
 
