@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.OperationDefinition;
+import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -24,8 +25,8 @@ import org.hl7.fhir.utilities.npm.NpmPackage;
  * The hub's conformance package ({@code fr.cpts.hub}): a standard FHIR NPM package built from
  * {@code src/main/resources/fr/cpts/hub/profiles/package/} and read from the classpath, never from
  * the network. It holds the hub's profiles and extensions, local definitions of the FR Core
- * extensions they use, code systems, value sets, search parameters and the definitions of the hub's
- * own operations.
+ * extensions they use, code systems, value sets, search parameters, the definitions of the hub's
+ * own operations and the Questionnaires it publishes (the fiche de saisine).
  */
 public final class HubPackage {
 
@@ -38,7 +39,8 @@ public final class HubPackage {
           "CodeSystem",
           "ValueSet",
           "SearchParameter",
-          "OperationDefinition");
+          "OperationDefinition",
+          "Questionnaire");
 
   private final byte[] tgz;
   private final String name;
@@ -134,6 +136,11 @@ public final class HubPackage {
   /** The hub's own operations ({@code $import-ics}...). */
   public List<OperationDefinition> operationDefinitions() {
     return ofType(OperationDefinition.class);
+  }
+
+  /** The Questionnaires the hub publishes (the fiche de saisine). */
+  public List<Questionnaire> questionnaires() {
+    return ofType(Questionnaire.class);
   }
 
   private <T extends Resource> List<T> ofType(Class<T> type) {

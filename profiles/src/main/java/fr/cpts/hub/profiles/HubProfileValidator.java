@@ -70,7 +70,8 @@ public final class HubProfileValidator {
     if (!hubPackage.structureDefinitions().stream().allMatch(StructureDefinition::hasSnapshot)) {
       generateSnapshots(fhirContext, hubPackage).forEach(conformance::addStructureDefinition);
     }
-    this.support = chain(fhirContext, conformance);
+    this.support =
+        chain(fhirContext, conformance, new QuestionnaireSupport(fhirContext, hubPackage));
 
     FhirInstanceValidator instanceValidator = new FhirInstanceValidator(support);
     // FR Core and other national extensions may travel on any resource; ours are checked.
@@ -197,14 +198,16 @@ public final class HubProfileValidator {
   }
 
   private static ValidationSupportChain chain(
-      FhirContext fhirContext, PrePopulatedValidationSupport conformance) {
-    return new ValidationSupportChain(
-        conformance,
-        new DefaultProfileValidationSupport(fhirContext),
-        new CommonCodeSystemsTerminologyService(fhirContext),
-        new InMemoryTerminologyServerValidationSupport(fhirContext),
-        new SnapshotGeneratingValidationSupport(fhirContext),
-        unknownCodeSystemsAsWarnings(fhirContext));
+      FhirContext fhirContext, IValidationSupport... conformance) {
+    List<IValidationSupport> supports = new ArrayList<>(List.of(conformance));
+    supports.addAll(
+        List.of(
+            new DefaultProfileValidationSupport(fhirContext),
+            new CommonCodeSystemsTerminologyService(fhirContext),
+            new InMemoryTerminologyServerValidationSupport(fhirContext),
+            new SnapshotGeneratingValidationSupport(fhirContext),
+            unknownCodeSystemsAsWarnings(fhirContext)));
+    return new ValidationSupportChain(supports.toArray(IValidationSupport[]::new));
   }
 
   /**

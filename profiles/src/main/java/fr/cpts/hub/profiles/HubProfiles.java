@@ -26,6 +26,7 @@ public final class HubProfiles {
   public static final String DIAGNOSTIC_REPORT_IMAGING = SD + "hub-diagnostic-report-imaging";
   public static final String AUDIT_EVENT = SD + "hub-audit-event";
   public static final String COMMUNICATION_IMAGING = SD + "hub-communication-imaging";
+  public static final String QUESTIONNAIRE_RESPONSE = SD + "hub-questionnaire-response";
 
   /** Extension: accepts new patients as médecin traitant (accepting, capacity, since...). */
   public static final String EXT_ACCEPTS_NEW_PATIENTS = SD + "hub-accepts-new-patients";
@@ -36,12 +37,25 @@ public final class HubProfiles {
   /** Extension: a language spoken with patients (BCP-47 code). */
   public static final String EXT_SPOKEN_LANGUAGE = SD + "hub-spoken-language";
 
+  /** Extension on a Task: the priority score the hub computed and the rules that fired. */
+  public static final String EXT_PRIORITY = SD + "hub-priority";
+
+  /** Extension on a Task: one step of its workflow (step, at, actor, client). */
+  public static final String EXT_WORKFLOW_STEP = SD + "hub-workflow-step";
+
+  /** The hub's intake form of a patient without a médecin traitant (fiche de saisine). */
+  public static final String QUESTIONNAIRE_FICHE_SAISINE =
+      HubIdentifiers.CANONICAL_BASE + "/Questionnaire/hub-fiche-saisine";
+
   private static final String CS = HubIdentifiers.CANONICAL_BASE + "/CodeSystem/";
 
   public static final String CS_SNP_MODE = CS + "hub-snp-mode";
   public static final String CS_REQUEST_CATEGORY = CS + "hub-request-category";
   public static final String CS_TASK_TYPE = CS + "hub-task-type";
   public static final String CS_PATIENT_GROUP = CS + "hub-patient-group";
+  public static final String CS_PRIORITY_RULE = CS + "hub-priority-rule";
+  public static final String CS_MT_STEP = CS + "hub-mt-step";
+  public static final String CS_MOBILITY = CS + "hub-mobility";
 
   /** Search parameter codes the hub adds to the base ones. */
   public static final String SP_SERVICE_TYPE_REFERENCE = "service-type-reference";
@@ -51,6 +65,7 @@ public final class HubProfiles {
   public static final String SP_SNP_MODE = "snp-mode";
   public static final String SP_QUALIFICATION_CODE = "qualification-code";
   public static final String SP_ADDRESS_INSEE_CODE = "address-insee-code";
+  public static final String SP_PRIORITY_SCORE = "priority-score";
 
   private HubProfiles() {}
 }

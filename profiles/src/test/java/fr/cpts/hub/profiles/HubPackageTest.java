@@ -35,19 +35,24 @@ class HubPackageTest {
   @Test
   void load_readsEveryResourceOfThePackage_withItsCounts() {
     assertThat(hubPackage.name()).isEqualTo("fr.cpts.hub");
-    assertThat(hubPackage.profiles()).hasSize(21);
-    assertThat(hubPackage.extensions()).hasSize(8);
-    assertThat(hubPackage.structureDefinitions()).hasSize(29);
-    assertThat(hubPackage.codeSystems()).hasSize(10);
-    assertThat(hubPackage.valueSets()).hasSize(12);
-    assertThat(hubPackage.searchParameters()).hasSize(6);
+    assertThat(hubPackage.profiles()).hasSize(22);
+    assertThat(hubPackage.extensions()).hasSize(10);
+    assertThat(hubPackage.structureDefinitions()).hasSize(32);
+    assertThat(hubPackage.codeSystems()).hasSize(13);
+    assertThat(hubPackage.valueSets()).hasSize(14);
+    assertThat(hubPackage.searchParameters()).hasSize(7);
     assertThat(hubPackage.operationDefinitions())
         .extracting(o -> o.getUrl())
         .containsExactlyInAnyOrder(
             "https://fhir.cpts-hub.fr/OperationDefinition/schedule-import-ics",
             "https://fhir.cpts-hub.fr/OperationDefinition/sas-outbox",
-            "https://fhir.cpts-hub.fr/OperationDefinition/hl7v2-messages");
-    assertThat(hubPackage.resources()).hasSize(29 + 10 + 12 + 6 + 3);
+            "https://fhir.cpts-hub.fr/OperationDefinition/hl7v2-messages",
+            "https://fhir.cpts-hub.fr/OperationDefinition/task-mt-match",
+            "https://fhir.cpts-hub.fr/OperationDefinition/mt-indicators");
+    assertThat(hubPackage.questionnaires())
+        .extracting(q -> q.getUrl())
+        .containsExactly(HubProfiles.QUESTIONNAIRE_FICHE_SAISINE);
+    assertThat(hubPackage.resources()).hasSize(32 + 13 + 14 + 7 + 5 + 1);
   }
 
   @Test

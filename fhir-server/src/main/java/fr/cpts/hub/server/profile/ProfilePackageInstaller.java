@@ -6,13 +6,16 @@ import ca.uhn.fhir.jpa.packages.IHapiPackageCacheManager.PackageContents;
 import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
 import ca.uhn.fhir.jpa.packages.PackageInstallOutcomeJson;
 import ca.uhn.fhir.jpa.packages.PackageInstallationSpec;
+import ca.uhn.fhir.jpa.packages.util.PackageUtils;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.UriParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import fr.cpts.hub.profiles.HubPackage;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +29,9 @@ import org.springframework.stereotype.Component;
 /**
  * Installs the hub's profiles package at start-up, from the classpath (never the network), with
  * HAPI's package installer: the package is recorded in the database's package cache and its
- * conformance resources (profiles, extensions, code systems, value sets, search parameters) are
- * stored as resources, so that every hub node on the same database serves the same ones. Runs
- * before the demo loader and before the hub reports itself ready.
+ * conformance resources (profiles, extensions, code systems, value sets, search parameters, the
+ * Questionnaires) are stored as resources, so that every hub node on the same database serves the
+ * same ones. Runs before the demo loader and before the hub reports itself ready.
  *
  * <p>Skipped when the database already holds this very package (same bytes) and every search
  * parameter of it. A different build under the same version replaces the cached package first:
@@ -82,6 +85,11 @@ public class ProfilePackageInstaller implements ApplicationRunner {
             .setPackageContents(hubPackage.tgz())
             .setInstallMode(PackageInstallationSpec.InstallModeEnum.STORE_AND_INSTALL)
             .setFetchDependencies(false);
+    // HAPI's default types, and the Questionnaires the hub publishes (the fiche de saisine), so
+    // that clients can read them (Questionnaire?url=).
+    List<String> types = new ArrayList<>(PackageUtils.DEFAULT_INSTALL_TYPES);
+    types.add("Questionnaire");
+    spec.setInstallResourceTypes(types);
     // Also when this version is cached but its resources are not all there (an interrupted run).
     spec.setReloadExisting(true);
     PackageInstallOutcomeJson outcome;
