@@ -1,34 +1,27 @@
 package fr.cpts.hub.server.flow;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import fr.cpts.hub.devpki.DevTokens;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * A stand-in for Pro Santé Connect in the flows: RSA keys made at run time, their public JWKS
  * served over HTTP on a free loopback port (the JDK's own server, counting the fetches), and tokens
- * shaped like PSC's ({@code acr} eidas1, the IDNPS in {@code SubjectNameID}), signed with its
- * current key. {@link #rotate()} replaces the key, as an issuer rotating its keys does.
+ * shaped like PSC's ({@link DevTokens}: {@code acr} eidas1, the IDNPS in {@code SubjectNameID}),
+ * signed with its current key. {@link #rotate()} replaces the key, as an issuer rotating its keys
+ * does.
  */
 final class OidcIssuer implements AutoCloseable {
 
@@ -53,10 +46,7 @@ final class OidcIssuer implements AutoCloseable {
           "/jwks.json",
           exchange -> {
             issuer.fetches.incrementAndGet();
-            byte[] body =
-                new JWKSet(issuer.key.toPublicJWK())
-                    .toString(true)
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] body = DevTokens.jwks(issuer.key).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -71,11 +61,7 @@ final class OidcIssuer implements AutoCloseable {
   }
 
   static RSAKey newKey() {
-    try {
-      return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+    return DevTokens.newKey();
   }
 
   /** The node's settings to accept this issuer's tokens, the key set refetched at will. */
@@ -119,31 +105,14 @@ final class OidcIssuer implements AutoCloseable {
 
   /** As {@link #token(String, Consumer)}, signed with {@code signer} (under its kid). */
   static String token(RSAKey signer, String idnps, Consumer<JWTClaimsSet.Builder> change) {
-    Instant now = Instant.now();
-    JWTClaimsSet.Builder claims =
-        new JWTClaimsSet.Builder()
-            .issuer(ISSUER)
-            .audience(AUDIENCE)
-            .subject(UUID.randomUUID().toString())
-            .issueTime(Date.from(now.minusSeconds(5)))
-            .notBeforeTime(Date.from(now.minusSeconds(5)))
-            .expirationTime(Date.from(now.plusSeconds(300)))
-            .claim("acr", "eidas1")
-            .claim("SubjectNameID", idnps);
-    change.accept(claims);
-    SignedJWT jwt =
-        new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.RS256)
-                .keyID(signer.getKeyID())
-                .type(JOSEObjectType.JWT)
-                .build(),
-            claims.build());
-    try {
-      jwt.sign(new RSASSASigner(signer));
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
-    return jwt.serialize();
+    return DevTokens.token(
+        signer,
+        ISSUER,
+        AUDIENCE,
+        idnps,
+        Instant.now().minusSeconds(5),
+        Duration.ofMinutes(5),
+        change);
   }
 
   @Override

@@ -25,6 +25,8 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -286,6 +288,37 @@ class BearerTokenVerifierTest {
   void keySetOutOfReach_isRefused0548() throws Exception {
     keys.unavailable = true;
     assertRefused(token(rsa, c -> {}), TokenRefusal.KEYS_UNAVAILABLE);
+  }
+
+  @Test
+  void remote_readsTheKeySetFromAFileUrl_relativeToTheWorkingDirectory() throws Exception {
+    Path directory = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "jwks");
+    Files.writeString(directory.resolve("jwks.json"), new JWKSet(rsa.toPublicJWK()).toString());
+    OidcProperties good = properties(Duration.ofSeconds(30));
+    OidcProperties fromFile =
+        new OidcProperties(
+            true,
+            ISSUER,
+            "file:"
+                + Path.of("").toAbsolutePath().relativize(directory.toAbsolutePath())
+                + "/jwks.json",
+            good.audience(),
+            good.acrValues(),
+            good.idClaim(),
+            good.clockSkew(),
+            good.jwksRefresh(),
+            good.jwksRateLimit(),
+            good.jwksTimeout(),
+            good.jwksOutageTolerance(),
+            "",
+            good.cptsTeamRefresh(),
+            good.professionalCache());
+
+    BearerTokenVerifier remote =
+        BearerTokenVerifier.remote(fromFile, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    assertThat(fromFile.jwksUri()).startsWith("file:target/");
+    assertThat(remote.verify(token(rsa, c -> {})).idnps()).isEqualTo(IDNPS);
   }
 
   @Test
