@@ -25,6 +25,7 @@ public final class HubProfiles {
   public static final String ENDPOINT_WADO = SD + "hub-endpoint-wado";
   public static final String DIAGNOSTIC_REPORT_IMAGING = SD + "hub-diagnostic-report-imaging";
   public static final String AUDIT_EVENT = SD + "hub-audit-event";
+  public static final String COMMUNICATION_IMAGING = SD + "hub-communication-imaging";
 
   /** Extension: accepts new patients as médecin traitant (accepting, capacity, since...). */
   public static final String EXT_ACCEPTS_NEW_PATIENTS = SD + "hub-accepts-new-patients";

@@ -35,9 +35,9 @@ class HubPackageTest {
   @Test
   void load_readsEveryResourceOfThePackage_withItsCounts() {
     assertThat(hubPackage.name()).isEqualTo("fr.cpts.hub");
-    assertThat(hubPackage.profiles()).hasSize(20);
+    assertThat(hubPackage.profiles()).hasSize(21);
     assertThat(hubPackage.extensions()).hasSize(8);
-    assertThat(hubPackage.structureDefinitions()).hasSize(28);
+    assertThat(hubPackage.structureDefinitions()).hasSize(29);
     assertThat(hubPackage.codeSystems()).hasSize(10);
     assertThat(hubPackage.valueSets()).hasSize(12);
     assertThat(hubPackage.searchParameters()).hasSize(6);
@@ -47,7 +47,7 @@ class HubPackageTest {
             "https://fhir.cpts-hub.fr/OperationDefinition/schedule-import-ics",
             "https://fhir.cpts-hub.fr/OperationDefinition/sas-outbox",
             "https://fhir.cpts-hub.fr/OperationDefinition/hl7v2-messages");
-    assertThat(hubPackage.resources()).hasSize(28 + 10 + 12 + 6 + 3);
+    assertThat(hubPackage.resources()).hasSize(29 + 10 + 12 + 6 + 3);
   }
 
   @Test

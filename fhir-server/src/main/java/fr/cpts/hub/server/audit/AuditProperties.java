@@ -1,6 +1,8 @@
 package fr.cpts.hub.server.audit;
 
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +19,10 @@ import org.springframework.validation.annotation.Validated;
  * @param retention how long an AuditEvent is kept; at least six months (183 days)
  * @param purgeCron when the job that deletes and expunges the AuditEvents older than {@code
  *     retention} runs (Spring cron, Europe/Paris); "-" turns it off
+ * @param flushInterval how often each node stores the queued events as AuditEvents
+ * @param batchSize how many queued events one database transaction stores
+ * @param maxAttempts how many times an event that cannot be stored is tried before it is left in
+ *     the queue for someone to look at
  */
 @Validated
 @ConfigurationProperties("hub.audit")
@@ -35,7 +41,10 @@ public record AuditProperties(
         })
         List<String> types,
     @DefaultValue("400d") @NotNull Duration retention,
-    @DefaultValue("0 45 3 * * *") String purgeCron) {
+    @DefaultValue("0 45 3 * * *") String purgeCron,
+    @DefaultValue("1s") @NotNull Duration flushInterval,
+    @DefaultValue("50") @Min(1) @Max(1000) int batchSize,
+    @DefaultValue("5") @Min(1) int maxAttempts) {
 
   /** The shortest retention the trail may have: six months. */
   public static final Duration MINIMUM_RETENTION = Duration.ofDays(183);

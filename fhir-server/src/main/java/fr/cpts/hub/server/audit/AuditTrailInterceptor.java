@@ -1,18 +1,16 @@
 package fr.cpts.hub.server.audit;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.config.HubInterceptor;
-import fr.cpts.hub.server.profile.ProfileValidationInterceptor;
 import fr.cpts.hub.server.security.ClientIdentity;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -39,12 +37,13 @@ import org.springframework.stereotype.Component;
  * (the interaction, the resource or the query), when, from where (the peer address), and the
  * outcome (success, or the HTTP status of the error).
  *
- * <p>The event is stored through HAPI (built to the hub's AuditEvent profile here, so not validated
- * again: {@code AuditTrailIT} validates what it writes) once the answer has been sent (or the error
- * decided): the client does not wait for it, but the request's thread does, so the trail is durable
- * before the node takes its next request; nothing is held in memory. A trail that cannot be written
- * is logged as an error, without the request's personal data. It does not decide who may do what
- * (access rules) and does not trace the hub's own jobs.
+ * <p>The event is built to the hub's AuditEvent profile here ({@code AuditTrailIT} validates what
+ * it writes) once the answer has been sent (or the error decided), and added to the durable {@link
+ * AuditQueue} (one narrow INSERT): the client does not wait for it, the request's thread does, so
+ * the trail is durable before the node takes its next request; nothing is held in memory. {@link
+ * AuditQueueWriter} stores the queued events as AuditEvents, in batches, within about a second. A
+ * trail that cannot be written is logged as an error, without the request's personal data. It does
+ * not decide who may do what (access rules) and does not trace the hub's own jobs.
  */
 @Component
 @Interceptor
@@ -61,13 +60,16 @@ public class AuditTrailInterceptor implements HubInterceptor {
 
   private static final Logger log = LoggerFactory.getLogger(AuditTrailInterceptor.class);
 
-  private final DaoRegistry daos;
+  private final AuditQueue queue;
+  private final FhirContext fhir;
   private final Clock clock;
   private final Set<String> types;
   private final AtomicBoolean enabled;
 
-  public AuditTrailInterceptor(DaoRegistry daos, Clock clock, AuditProperties properties) {
-    this.daos = daos;
+  public AuditTrailInterceptor(
+      AuditQueue queue, FhirContext fhir, Clock clock, AuditProperties properties) {
+    this.queue = queue;
+    this.fhir = fhir;
     this.clock = clock;
     this.types = Set.copyOf(properties.types());
     this.enabled = new AtomicBoolean(properties.enabled());
@@ -106,14 +108,15 @@ public class AuditTrailInterceptor implements HubInterceptor {
       if (location == null && response != null) {
         location = response.getHeader("Content-Location");
       }
-      // Built here, to the profile (AuditTrailIT validates what it writes): not validated again,
-      // which would triple the cost of a read.
-      SystemRequestDetails hub = new SystemRequestDetails();
-      hub.getUserData().put(ProfileValidationInterceptor.BUILT_BY_THE_HUB, Boolean.TRUE);
-      daos.getResourceDao(AuditEvent.class).create(event(request, status, touched, location), hub);
+      // Built here, to the profile (AuditTrailIT validates what it writes), and queued: one
+      // narrow INSERT; AuditQueueWriter stores the events through HAPI in batches.
+      AuditEvent event = event(request, status, touched, location);
+      queue.enqueue(
+          fhir.newJsonParser().encodeResourceToString(event).getBytes(StandardCharsets.UTF_8),
+          clock.instant());
     } catch (RuntimeException e) {
       log.error(
-          "HUB-0533: the audit trail of a {} on {} could not be written: {}",
+          "HUB-0533: the audit trail of a {} on {} could not be queued: {}",
           request.getRestOperationType().getCode(),
           touched,
           e.getClass().getSimpleName());

@@ -123,5 +123,61 @@ public final class HubSchemaTasks extends BaseMigrationTasks<HubSchemaTasks.Rele
         .addIndex("20261204.3", "IDX_HUB_HL7V2_STATE")
         .unique(false)
         .withColumns("STATE", "RECEIVED_AT");
+
+    // The audit trail's queue: one row per traced request, its AuditEvent as encoded; written as
+    // AuditEvents in batches, the row deleted in the transaction that stores its event.
+    Builder.BuilderAddTableByColumns audit =
+        v01.addTableByColumns("20261210.1", "HUB_AUDIT_QUEUE", "QUEUE_ID");
+    audit.addColumn("QUEUE_ID").nonNullable().type(ColumnTypeEnum.STRING, 36);
+    audit.addColumn("ENQUEUED_AT").nonNullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    audit.addColumn("ATTEMPTS").nonNullable().type(ColumnTypeEnum.INT);
+    audit.addColumn("LAST_ERROR").nullable().type(ColumnTypeEnum.STRING, 500);
+    audit.addColumn("EVENT").nonNullable().type(ColumnTypeEnum.BINARY);
+    v01.onTable("HUB_AUDIT_QUEUE")
+        .addIndex("20261210.2", "IDX_HUB_AUDIT_QUEUE_AT")
+        .unique(false)
+        .withColumns("ENQUEUED_AT");
+
+    // The Subscriptions the hub notifies, as their criteria's resource type and status, kept in
+    // step with each Subscription write (its transaction): a write of a resource reads only the
+    // active subscriptions on its type.
+    Builder.BuilderAddTableByColumns subscriptions =
+        v01.addTableByColumns("20261221.1", "HUB_SUBSCRIPTION", "SUBSCRIPTION_ID");
+    subscriptions.addColumn("SUBSCRIPTION_ID").nonNullable().type(ColumnTypeEnum.STRING, 100);
+    subscriptions.addColumn("RESOURCE_TYPE").nonNullable().type(ColumnTypeEnum.STRING, 64);
+    subscriptions.addColumn("CRITERIA").nonNullable().type(ColumnTypeEnum.STRING, 2000);
+    subscriptions.addColumn("STATUS").nonNullable().type(ColumnTypeEnum.STRING, 16);
+    v01.onTable("HUB_SUBSCRIPTION")
+        .addIndex("20261221.2", "IDX_HUB_SUBSCRIPTION_TYPE")
+        .unique(false)
+        .withColumns("RESOURCE_TYPE", "STATUS");
+
+    // The durable outbox of subscription notifications: one row per (subscription, resource
+    // version) matched, or to be checked against the database after the commit, recorded in the
+    // transaction that stores the resource; leases and retries as in HUB_SAS_OUTBOX.
+    Builder.BuilderAddTableByColumns notifications =
+        v01.addTableByColumns("20261221.3", "HUB_NOTIFICATION", "MESSAGE_ID");
+    notifications.addColumn("MESSAGE_ID").nonNullable().type(ColumnTypeEnum.STRING, 36);
+    notifications.addColumn("SUBSCRIPTION_ID").nonNullable().type(ColumnTypeEnum.STRING, 100);
+    notifications.addColumn("RESOURCE_TYPE").nonNullable().type(ColumnTypeEnum.STRING, 64);
+    notifications.addColumn("RESOURCE_ID").nonNullable().type(ColumnTypeEnum.STRING, 100);
+    notifications.addColumn("RESOURCE_VERSION").nonNullable().type(ColumnTypeEnum.LONG);
+    notifications.addColumn("MATCHING").nonNullable().type(ColumnTypeEnum.STRING, 16);
+    notifications.addColumn("STATE").nonNullable().type(ColumnTypeEnum.STRING, 16);
+    notifications.addColumn("ATTEMPTS").nonNullable().type(ColumnTypeEnum.INT);
+    notifications.addColumn("CREATED_AT").nonNullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    notifications.addColumn("NEXT_ATTEMPT_AT").nonNullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    notifications.addColumn("SENT_AT").nullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    notifications.addColumn("LEASE_UNTIL").nullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    notifications.addColumn("LEASE_OWNER").nullable().type(ColumnTypeEnum.STRING, 64);
+    notifications.addColumn("LAST_ERROR").nullable().type(ColumnTypeEnum.STRING, 500);
+    v01.onTable("HUB_NOTIFICATION")
+        .addIndex("20261221.4", "IDX_HUB_NOTIFICATION_DUE")
+        .unique(false)
+        .withColumns("STATE", "NEXT_ATTEMPT_AT");
+    v01.onTable("HUB_NOTIFICATION")
+        .addIndex("20261221.5", "IDX_HUB_NOTIFICATION_SUB")
+        .unique(false)
+        .withColumns("SUBSCRIPTION_ID", "CREATED_AT");
   }
 }

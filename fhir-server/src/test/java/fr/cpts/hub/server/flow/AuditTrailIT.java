@@ -14,6 +14,8 @@ import ca.uhn.fhir.validation.ResultSeverityEnum;
 import fr.cpts.hub.profiles.HubProfileValidator;
 import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.audit.AuditPurgeJob;
+import fr.cpts.hub.server.audit.AuditQueue;
+import fr.cpts.hub.server.audit.AuditQueueWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,6 +44,8 @@ class AuditTrailIT {
   @LocalServerPort int port;
   @Autowired DaoRegistry daos;
   @Autowired AuditPurgeJob purgeJob;
+  @Autowired AuditQueue queue;
+  @Autowired AuditQueueWriter writer;
   @Autowired HubProfileValidator validator;
 
   @Test
@@ -174,6 +178,79 @@ class AuditTrailIT {
     assertThat(dao.read(recentId.toUnqualifiedVersionless(), new SystemRequestDetails()))
         .isNotNull();
     assertThat(purgeJob.purge()).isZero();
+  }
+
+  @Test
+  void aReadPatientCanBeDeleted_andTheEventsOfAnAccessToItAreStoredWithoutTheReference()
+      throws Exception {
+    IGenericClient client = HubClient.of(port);
+    String patient = BookingFixtures.createPatient(client);
+    client.read().resource(Patient.class).withId(patient).execute();
+    awaitEvents(client, patient, "read");
+    // The event of the read refers to the patient; it does not keep it from being deleted.
+    client.delete().resourceById(new IdType(patient)).execute();
+    // An access queued before the deletion, stored after it: kept, without its reference.
+    AuditEvent late = forged();
+    late.getEntityFirstRep().setName(patient).setWhat(new Reference(patient));
+    queue.enqueue(encode(late), Instant.now());
+    writer.flush();
+
+    List<AuditEvent> events = awaitEvents(client, patient, "read");
+    assertThat(events).hasSize(2);
+    assertThat(events).filteredOn(e -> !e.getEntityFirstRep().hasWhat()).hasSize(1);
+  }
+
+  @Test
+  void queuedEvents_flushedByThreeWritersAtOnce_areEachStoredOnce() throws Exception {
+    String entity = "Patient/queued-" + java.util.UUID.randomUUID();
+    int events = 1_200;
+    for (int i = 0; i < events; i++) {
+      AuditEvent event = forged();
+      event.getEntityFirstRep().setName(entity);
+      queue.enqueue(encode(event), Instant.now());
+    }
+    // Two writers here and the scheduled one, as several nodes would.
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = pool.submit(writer::flush);
+      var second = pool.submit(writer::flush);
+      first.get();
+      second.get();
+    } finally {
+      pool.shutdown();
+    }
+
+    IGenericClient client = HubClient.of(port);
+    for (int i = 0; i < 50 && searchAll(client, entity) < events; i++) {
+      Thread.sleep(100);
+    }
+    assertThat(searchAll(client, entity)).isEqualTo(events);
+  }
+
+  private int searchAll(IGenericClient client, String entity) {
+    String today = LocalDate.now().minusDays(1).toString();
+    String tomorrow = LocalDate.now().plusDays(1).toString();
+    return client
+        .search()
+        .byUrl(
+            "AuditEvent?date=ge"
+                + today
+                + "&date=le"
+                + tomorrow
+                + "&entity-name="
+                + entity
+                + "&_summary=count")
+        .returnBundle(Bundle.class)
+        .execute()
+        .getTotal();
+  }
+
+  private static byte[] encode(AuditEvent event) {
+    event.getMeta().addProfile(HubProfiles.AUDIT_EVENT);
+    return HubClient.FHIR
+        .newJsonParser()
+        .encodeResourceToString(event)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** An event as a client might try to forge one. */

@@ -7,12 +7,17 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.zaxxer.hikari.HikariDataSource;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.server.HubApplication;
+import fr.cpts.hub.server.notification.NotificationSender;
+import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Slot;
+import org.hl7.fhir.r4.model.Subscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +33,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * started here on the same database (the same PostgreSQL, or the same in-memory H2). Nothing one
  * node knows is missing on the other: fifty bookings of one slot spread over both nodes give one
  * appointment; a booking on one node is seen by the SAS search of the other; a change to a
- * professional made on one node is in the other's answer at once.
+ * professional made on one node is in the other's answer at once; a Subscription registered on one
+ * node and a result stored on the other are notified by either.
  */
 @HubIntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -55,7 +61,8 @@ class TwoNodesIT {
                 "--hub.data-dir=target/second-node",
                 "--hub.demo.enabled=false",
                 "--hub.schedule.extend-cron=-",
-                "--hub.sas.outbox.poll-interval=1h");
+                "--hub.sas.outbox.poll-interval=1h",
+                "--hub.notification.poll-interval=1h");
     assertThat(secondNode.getBean(DataSource.class))
         .extracting(d -> ((HikariDataSource) d).getJdbcUrl())
         .isEqualTo(shared.getJdbcUrl());
@@ -163,6 +170,36 @@ class TwoNodesIT {
       again.getNameFirstRep().setFamily(family);
       again.setId(again.getIdElement().toUnqualifiedVersionless());
       first.update().resource(again).execute();
+    }
+  }
+
+  @Test
+  void subscriptionOnTheSecondNode_resultOnTheFirst_notifiedByTheSecond() {
+    ImagingOrders orders = new ImagingOrders(HubClient.of(port));
+    ImagingOrders.Practice practice = orders.practice();
+    IGenericClient second = HubClient.of(secondPort);
+    try (NotificationReceiver receiver = new NotificationReceiver()) {
+      Subscription subscription = new Subscription();
+      subscription.setStatus(Subscription.SubscriptionStatus.REQUESTED);
+      subscription.setReason("Deux noeuds");
+      subscription.setCriteria(ImagingOrders.resultsOf(practice));
+      subscription
+          .getChannel()
+          .setType(Subscription.SubscriptionChannelType.RESTHOOK)
+          .setEndpoint(receiver.endpoint())
+          .setPayload("application/fhir+json");
+      IIdType id = second.create().resource(subscription).execute().getId();
+      try {
+        IdType report = orders.report(orders.order(practice));
+        // Nothing pending on the node that matched it is needed: the second node's sender
+        // finds the notification in the database.
+        secondNode.getBean(NotificationSender.class).deliverDue(Instant.now());
+        assertThat(receiver.received())
+            .extracting(NotificationReceiver.Received::path)
+            .containsExactly("/notify/DiagnosticReport/" + report.getIdPart());
+      } finally {
+        second.delete().resourceById(id.toUnqualifiedVersionless()).execute();
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package fr.cpts.hub.server.sas.outbox;
 
+import fr.cpts.hub.server.outbox.OutboxTable;
 import fr.cpts.hub.server.sas.outbox.SasOutboxMessage.Kind;
 import fr.cpts.hub.server.sas.outbox.SasOutboxMessage.State;
 import java.sql.ResultSet;
@@ -15,10 +16,9 @@ import org.springframework.stereotype.Component;
 /**
  * The outbox table ({@code HUB_SAS_OUTBOX}): messages are recorded in the transaction that stores
  * the appointment change (the JDBC template joins HAPI's JPA transaction), so a message exists if
- * and only if the change was committed. Every node may send: a node first takes a lease on a
- * message with one conditional UPDATE, so two nodes never send the same message at once; a lease
- * left by a node that died expires. Messages of one appointment are sent in version order: a
- * message is due only when no older version of its appointment is still pending.
+ * and only if the change was committed. Every node may send, under the leases of {@link
+ * OutboxTable}. Messages of one appointment are sent in version order: a message is due only when
+ * no older version of its appointment is still pending.
  */
 @Component
 public class SasOutbox {
@@ -30,9 +30,11 @@ public class SasOutbox {
   private static final RowMapper<SasOutboxMessage> ROW = SasOutbox::message;
 
   private final JdbcTemplate jdbc;
+  private final OutboxTable table;
 
   public SasOutbox(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
+    this.table = new OutboxTable(jdbc, "HUB_SAS_OUTBOX");
   }
 
   /** Records a message, in the caller's transaction. */
@@ -68,38 +70,17 @@ public class SasOutbox {
 
   /** Takes the lease on a message; false when another node holds it or it is no longer pending. */
   public boolean lease(String messageId, String owner, Instant now, Instant until) {
-    return jdbc.update(
-            "UPDATE HUB_SAS_OUTBOX SET LEASE_OWNER = ?, LEASE_UNTIL = ? WHERE MESSAGE_ID = ? AND"
-                + " STATE = 'PENDING' AND (LEASE_UNTIL IS NULL OR LEASE_UNTIL < ?)",
-            owner,
-            Timestamp.from(until),
-            messageId,
-            Timestamp.from(now))
-        == 1;
+    return table.lease(messageId, owner, now, until);
   }
 
   public void markSent(String messageId, String owner, Instant now) {
-    jdbc.update(
-        "UPDATE HUB_SAS_OUTBOX SET STATE = 'SENT', SENT_AT = ?, ATTEMPTS = ATTEMPTS + 1,"
-            + " LAST_ERROR = NULL, LEASE_OWNER = NULL, LEASE_UNTIL = NULL WHERE MESSAGE_ID = ? AND"
-            + " LEASE_OWNER = ?",
-        Timestamp.from(now),
-        messageId,
-        owner);
+    table.markSent(messageId, owner, now);
   }
 
   /** Records a failed attempt: retried at {@code nextAttempt}, or given up when {@code last}. */
   public void markAttemptFailed(
       String messageId, String owner, String error, Instant nextAttempt, boolean last) {
-    jdbc.update(
-        "UPDATE HUB_SAS_OUTBOX SET STATE = ?, ATTEMPTS = ATTEMPTS + 1, NEXT_ATTEMPT_AT = ?,"
-            + " LAST_ERROR = ?, LEASE_OWNER = NULL, LEASE_UNTIL = NULL WHERE MESSAGE_ID = ? AND"
-            + " LEASE_OWNER = ?",
-        (last ? State.FAILED : State.PENDING).name(),
-        Timestamp.from(nextAttempt),
-        error.length() > 500 ? error.substring(0, 500) : error,
-        messageId,
-        owner);
+    table.markAttemptFailed(messageId, owner, error, nextAttempt, last);
   }
 
   /** Messages, newest first, optionally of one state and of one appointment. */
@@ -128,13 +109,9 @@ public class SasOutbox {
         Kind.valueOf(row.getString("KIND")),
         State.valueOf(row.getString("STATE")),
         row.getInt("ATTEMPTS"),
-        instant(row.getTimestamp("CREATED_AT")),
-        instant(row.getTimestamp("NEXT_ATTEMPT_AT")),
-        instant(row.getTimestamp("SENT_AT")),
+        OutboxTable.instant(row.getTimestamp("CREATED_AT")),
+        OutboxTable.instant(row.getTimestamp("NEXT_ATTEMPT_AT")),
+        OutboxTable.instant(row.getTimestamp("SENT_AT")),
         row.getString("LAST_ERROR"));
-  }
-
-  private static Instant instant(Timestamp timestamp) {
-    return timestamp == null ? null : timestamp.toInstant();
   }
 }

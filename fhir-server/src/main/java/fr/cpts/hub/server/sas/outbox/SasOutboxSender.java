@@ -4,14 +4,13 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
-import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.util.UrlUtil;
 import fr.cpts.hub.profiles.FrIdentifiers;
+import fr.cpts.hub.server.outbox.DeliveryFailure;
+import fr.cpts.hub.server.outbox.OutboxTable;
+import fr.cpts.hub.server.outbox.RetryPolicy;
 import fr.cpts.hub.server.sas.outbox.SasOutboxMessage.Kind;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,6 +44,7 @@ public class SasOutboxSender {
   private final DaoRegistry daos;
   private final Clock clock;
   private final FhirContext clientContext;
+  private final RetryPolicy retry;
   private final String node = UUID.randomUUID().toString();
 
   public SasOutboxSender(
@@ -53,11 +53,10 @@ public class SasOutboxSender {
     this.properties = properties;
     this.daos = daos;
     this.clock = clock;
-    this.clientContext = FhirContext.forR4();
-    clientContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    int timeout = (int) properties.timeout().toMillis();
-    clientContext.getRestfulClientFactory().setConnectTimeout(timeout);
-    clientContext.getRestfulClientFactory().setSocketTimeout(timeout);
+    this.retry =
+        new RetryPolicy(
+            properties.firstRetry(), properties.maxRetryWait(), properties.maxAttempts());
+    this.clientContext = OutboxTable.clientContext(properties.timeout());
   }
 
   @Scheduled(
@@ -103,14 +102,9 @@ public class SasOutboxSender {
             message.appointmentId(),
             message.appointmentVersion(),
             message.kind());
-      } catch (FhirClientConnectionException unreachable) {
-        failed(message, "SAS unreachable", now, false);
-      } catch (BaseServerResponseException refused) {
-        int status = refused.getStatusCode();
-        boolean retry = status >= 500 || status == 408 || status == 429;
-        failed(message, "HTTP " + status, now, !retry);
-      } catch (RuntimeException unexpected) {
-        failed(message, unexpected.getClass().getSimpleName(), now, false);
+      } catch (RuntimeException failure) {
+        DeliveryFailure why = DeliveryFailure.of(failure, "SAS unreachable");
+        failed(message, why.error(), now, !why.retryable());
       }
     }
     return delivered;
@@ -118,8 +112,8 @@ public class SasOutboxSender {
 
   private void failed(SasOutboxMessage message, String error, Instant now, boolean refused) {
     int attempts = message.attempts() + 1;
-    boolean last = refused || attempts >= properties.maxAttempts();
-    Instant next = now.plus(backoff(attempts));
+    boolean last = refused || retry.givesUpAfter(attempts);
+    Instant next = now.plus(retry.waitAfter(attempts));
     outbox.markAttemptFailed(message.id(), node, error, next, last);
     log.warn(
         "SAS outbox: Appointment/{} version {} not sent, attempt {}: {}{}",
@@ -128,12 +122,6 @@ public class SasOutboxSender {
         attempts,
         error,
         last ? " (given up)" : "");
-  }
-
-  /** The wait after {@code attempts} failures: first-retry, doubled each time, capped. */
-  Duration backoff(int attempts) {
-    Duration wait = properties.firstRetry().multipliedBy(1L << Math.min(attempts - 1, 20));
-    return wait.compareTo(properties.maxRetryWait()) > 0 ? properties.maxRetryWait() : wait;
   }
 
   private void send(SasOutboxMessage message) {
