@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.config.HubInterceptor;
 import fr.cpts.hub.server.security.ClientIdentity;
@@ -23,6 +24,7 @@ import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentNetworkType;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +33,9 @@ import org.springframework.stereotype.Component;
 /**
  * Leaves an AuditEvent for every request that reads, searches or writes personal health data
  * ({@code hub.audit.types}, alone or in a transaction): who (the client certificate's registry
- * entry and subject, or anonymous), what (the interaction, the resource or the query), when, from
- * where (the peer address), and the outcome (success, or the HTTP status of the error).
+ * entry and subject, the IDNPS and token subject of a professional signed in, or anonymous), what
+ * (the interaction, the resource or the query), when, from where (the peer address), and the
+ * outcome (success, or the HTTP status of the error).
  *
  * <p>The event is built to the hub's AuditEvent profile here ({@code AuditTrailIT} validates what
  * it writes) once the answer has been sent (or the error decided), and added to the durable {@link
@@ -53,6 +56,7 @@ public class AuditTrailInterceptor implements HubInterceptor {
   static final String RESTFUL_INTERACTION = "http://hl7.org/fhir/restful-interaction";
   static final String HUB_OBSERVER = "cpts-hub";
   static final String RESOURCE_TYPES = "http://hl7.org/fhir/resource-types";
+  static final String CERTIFICATE_SUBJECT = "urn:ietf:rfc:2253";
 
   private static final Logger log = LoggerFactory.getLogger(AuditTrailInterceptor.class);
 
@@ -161,17 +165,7 @@ public class AuditTrailInterceptor implements HubInterceptor {
     AuditEvent.AuditEventAgentComponent agent = event.addAgent().setRequestor(true);
     ClientIdentity.of(request)
         .ifPresentOrElse(
-            client -> {
-              agent.setWho(
-                  new Reference()
-                      .setDisplay(client.clientId())
-                      .setIdentifier(
-                          new org.hl7.fhir.r4.model.Identifier()
-                              .setSystem("urn:ietf:rfc:2253")
-                              .setValue(client.subject())));
-              agent.setAltId(client.serialNumber());
-              agent.setName(client.role().name());
-            },
+            client -> who(agent, client),
             () -> agent.setWho(new Reference().setDisplay("anonymous")));
     if (request instanceof ServletRequestDetails servlet) {
       agent
@@ -202,6 +196,21 @@ public class AuditTrailInterceptor implements HubInterceptor {
     }
     entity.setDescription(request.getRequestPath());
     return event;
+  }
+
+  /**
+   * The requesting agent: a certificate's client by its subject (altId: the serial number), a
+   * professional signed in with a token by the IDNPS (altId: the token's subject). The Practitioner
+   * is not referenced: the trail must not keep it from being deleted.
+   */
+  private static void who(AuditEvent.AuditEventAgentComponent agent, ClientIdentity client) {
+    Identifier identifier =
+        client.fromToken()
+            ? new Identifier().setSystem(FrIdentifiers.IDNPS).setValue(client.idnps())
+            : new Identifier().setSystem(CERTIFICATE_SUBJECT).setValue(client.subject());
+    agent.setWho(new Reference().setDisplay(client.clientId()).setIdentifier(identifier));
+    agent.setAltId(client.fromToken() ? client.tokenSubject() : client.serialNumber());
+    agent.setName(client.role().name());
   }
 
   /** The resource the request named or created, relative: {@code Patient/12}, or null. */

@@ -25,11 +25,15 @@ import org.springframework.core.annotation.Order;
  * ClientIdentity#KEY}). A refused certificate ends the request with 403 and an OperationOutcome
  * quoting the {@link CertificateRefusal} code ({@code HUB-05xx}); nothing else runs.
  *
+ * <p>A request that {@link BearerTokenInterceptor} already identified by its token is left as it
+ * is: its certificate, if any, is not used.
+ *
  * <p>It identifies, it does not authorise: what each client may do is the access rules' job, which
  * read the identity. Registered only when {@code hub.security.client-certificates.enabled} is on.
  * It covers the FHIR endpoint ({@code /fhir}, {@code /metadata} included); the guide ({@code /ig/})
  * and the health probes hold no personal data and are outside it (under the hub's own TLS, the
- * handshake already demands a certificate of a trusted CA for them too).
+ * handshake already demands a certificate of a trusted CA for them too, unless OpenID Connect made
+ * it optional).
  */
 @Interceptor
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -53,6 +57,9 @@ public class ClientCertificateInterceptor implements HubInterceptor {
 
   @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = FIRST)
   public void identify(RequestDetails details, HttpServletRequest request) {
+    if (ClientIdentity.of(details).isPresent()) {
+      return; // identified by its bearer token (BearerTokenInterceptor), which decides
+    }
     X509Certificate[] chain =
         request.getAttribute(TLS_CHAIN_ATTRIBUTE) instanceof X509Certificate[] certificates
             ? certificates

@@ -218,7 +218,7 @@ public final class ClientRegistry {
   }
 
   /** SnakeYAML reading every scalar as a string, and building no Java object but maps and lists. */
-  private static Yaml yaml() {
+  static Yaml yaml() {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     DumperOptions dumper = new DumperOptions();

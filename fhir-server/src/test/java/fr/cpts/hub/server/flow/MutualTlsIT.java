@@ -16,21 +16,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -226,7 +217,9 @@ class MutualTlsIT {
       parameters.setProtocols(new String[] {protocol});
       HttpClient client =
           HttpClient.newBuilder()
-              .sslContext(sslContext(issued(DevPkiFiles.SAS_PLATFORM)))
+              .sslContext(
+                  MutualTlsClients.sslContext(
+                      pki.pki().caCertificate(), issued(DevPkiFiles.SAS_PLATFORM)))
               .sslParameters(parameters)
               .version(HttpClient.Version.HTTP_1_1)
               .connectTimeout(Duration.ofSeconds(10))
@@ -372,73 +365,6 @@ class MutualTlsIT {
   }
 
   private HttpClient client(DevPki.Issued certificate) throws Exception {
-    return HttpClient.newBuilder()
-        .sslContext(sslContext(certificate))
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
-        .build();
-  }
-
-  /** Trusts the development CA; presents {@code certificate}, whatever the server asks for. */
-  private SSLContext sslContext(DevPki.Issued certificate) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", pki.pki().caCertificate());
-    TrustManagerFactory trustManagers =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trustManagers.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(
-        certificate == null ? new KeyManager[0] : new KeyManager[] {new FixedKey(certificate)},
-        trustManagers.getTrustManagers(),
-        null);
-    return context;
-  }
-
-  /**
-   * Always offers its one certificate: the JDK's key managers would withhold one the server's CA
-   * list does not name, or an expired one, and the test would prove nothing about the server.
-   */
-  private static final class FixedKey extends X509ExtendedKeyManager {
-    private final DevPki.Issued issued;
-
-    FixedKey(DevPki.Issued issued) {
-      this.issued = issued;
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return "client";
-    }
-
-    @Override
-    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-      return "client";
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      return new X509Certificate[] {issued.certificate()};
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      return issued.privateKey();
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return new String[] {"client"};
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      return new String[0];
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      return null;
-    }
+    return MutualTlsClients.client(pki.pki().caCertificate(), certificate);
   }
 }

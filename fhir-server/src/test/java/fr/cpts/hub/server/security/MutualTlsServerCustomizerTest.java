@@ -15,7 +15,7 @@ class MutualTlsServerCustomizerTest {
 
   @Test
   void ssl_offersTls12And13Only_andRequiresAClientCertificateOfTheTrustedCas() {
-    Ssl ssl = MutualTlsServerCustomizer.ssl(TLS, clients(true, "ca.pem"));
+    Ssl ssl = MutualTlsServerCustomizer.ssl(TLS, clients(true, "ca.pem"), false);
 
     assertThat(ssl.isEnabled()).isTrue();
     assertThat(ssl.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
@@ -27,15 +27,24 @@ class MutualTlsServerCustomizerTest {
   }
 
   @Test
+  void ssl_withBearerTokens_asksForAClientCertificateWithoutRequiringIt() {
+    Ssl ssl = MutualTlsServerCustomizer.ssl(TLS, clients(true, "ca.pem"), true);
+
+    assertThat(ssl.getClientAuth()).isEqualTo(Ssl.ClientAuth.WANT);
+    assertThat(ssl.getTrustCertificate()).isEqualTo("ca.pem");
+    assertThat(ssl.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+  }
+
+  @Test
   void ssl_withoutClientCertificatesOrFiles_stopsTheStart0523() {
-    assertThatThrownBy(() -> MutualTlsServerCustomizer.ssl(TLS, clients(false, "ca.pem")))
+    assertThatThrownBy(() -> MutualTlsServerCustomizer.ssl(TLS, clients(false, "ca.pem"), false))
         .hasMessageStartingWith("HUB-0523");
-    assertThatThrownBy(() -> MutualTlsServerCustomizer.ssl(TLS, clients(true, "")))
+    assertThatThrownBy(() -> MutualTlsServerCustomizer.ssl(TLS, clients(true, ""), true))
         .hasMessageStartingWith("HUB-0523");
     assertThatThrownBy(
             () ->
                 MutualTlsServerCustomizer.ssl(
-                    new TlsProperties(true, "server.pem", "", ""), clients(true, "ca.pem")))
+                    new TlsProperties(true, "server.pem", "", ""), clients(true, "ca.pem"), false))
         .hasMessageStartingWith("HUB-0523");
   }
 
