@@ -8,10 +8,12 @@ import org.springframework.core.Ordered;
 /**
  * Turns the embedded Tomcat's connector ({@code server.port}) into HTTPS with mutual TLS when
  * {@code hub.security.tls.enabled} is on: the hub's certificate and key, TLS 1.2 and 1.3 only, a
- * client certificate required in the handshake and checked against the trusted CAs of {@code
- * hub.security.client-certificates.ca} (chain and dates, by the JDK's PKIX trust manager). It runs
- * after Spring Boot's own customizer: {@code server.ssl.*} is replaced, not merged. Revocation and
- * the client registry are checked on every request by {@link ClientCertificateInterceptor}.
+ * client certificate asked for in the handshake and, when presented, checked against the trusted
+ * CAs of {@code hub.security.client-certificates.ca} (chain and dates, by the JDK's PKIX trust
+ * manager; a bad one fails the handshake). A client without certificate gets in anonymous, and the
+ * access rules give it the public directory only. It runs after Spring Boot's own customizer:
+ * {@code server.ssl.*} is replaced, not merged. Revocation and the client registry are checked on
+ * every request by {@link ClientCertificateInterceptor}.
  */
 public class MutualTlsServerCustomizer
     implements WebServerFactoryCustomizer<ConfigurableServletWebServerFactory>, Ordered {
@@ -52,7 +54,9 @@ public class MutualTlsServerCustomizer
       ssl.setKeyPassword(tls.privateKeyPassword());
     }
     ssl.setTrustCertificate(clients.ca());
-    ssl.setClientAuth(Ssl.ClientAuth.NEED);
+    // WANT: a client without certificate gets in anonymous (the public directory); a bad
+    // certificate still fails the handshake.
+    ssl.setClientAuth(Ssl.ClientAuth.WANT);
     return ssl;
   }
 

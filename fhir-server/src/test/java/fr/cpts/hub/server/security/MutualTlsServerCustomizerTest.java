@@ -19,7 +19,7 @@ class MutualTlsServerCustomizerTest {
 
     assertThat(ssl.isEnabled()).isTrue();
     assertThat(ssl.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
-    assertThat(ssl.getClientAuth()).isEqualTo(Ssl.ClientAuth.NEED);
+    assertThat(ssl.getClientAuth()).isEqualTo(Ssl.ClientAuth.WANT);
     assertThat(ssl.getTrustCertificate()).isEqualTo("ca.pem");
     assertThat(ssl.getCertificate()).isEqualTo("server.pem");
     assertThat(ssl.getCertificatePrivateKey()).isEqualTo("server-key.pem");
