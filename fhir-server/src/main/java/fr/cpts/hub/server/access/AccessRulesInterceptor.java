@@ -131,6 +131,7 @@ public class AccessRulesInterceptor extends AuthorizationInterceptor implements 
       IIdType inputResourceId,
       IBaseResource outputResource,
       Pointcut pointcut) {
+    StructureScope.rememberTransaction(request);
     Verdict verdict =
         super.applyRulesAndReturnDecision(
             operation, request, inputResource, inputResourceId, outputResource, pointcut);

@@ -69,6 +69,7 @@ import org.hl7.fhir.r4.model.Slot;
 public class StructureScope {
 
   private static final String MEMO = StructureScope.class.getName() + ".memo";
+  private static final String TRANSACTION = StructureScope.class.getName() + ".transaction";
 
   private final DaoRegistry daos;
 
@@ -417,10 +418,35 @@ public class StructureScope {
     if (resource == target) {
       return true;
     }
-    return target.getIdElement().hasIdPart()
+    if (!resource.fhirType().equals(target.fhirType())) {
+      return false;
+    }
+    if (target.getIdElement().hasIdPart()
         && resource.getIdElement().hasIdPart()
-        && resource.fhirType().equals(target.fhirType())
-        && resource.getIdElement().getIdPart().equals(target.getIdElement().getIdPart());
+        && resource.getIdElement().getIdPart().equals(target.getIdElement().getIdPart())) {
+      return true;
+    }
+    // At the storage step HAPI hands over its own copy of the entry, without id yet: the same
+    // business identifier, or else the same content, says it is that entry.
+    List<Identifier> identifiers = identifiers(resource);
+    if (!identifiers.isEmpty()) {
+      return identifiers.stream().anyMatch(i -> hasIdentifier(target, i));
+    }
+    return sameContent(resource, target);
+  }
+
+  /** The same resource but for its id, meta and narrative. */
+  private static boolean sameContent(Resource a, Resource b) {
+    Resource left = a.copy();
+    Resource right = b.copy();
+    for (Resource r : List.of(left, right)) {
+      r.setId((String) null);
+      r.setMeta(null);
+      if (r instanceof DomainResource domain) {
+        domain.setText(null);
+      }
+    }
+    return left.equalsDeep(right);
   }
 
   /** A transaction entry's reference: its full URL, its resource's id, or its conditional URL. */
@@ -496,8 +522,26 @@ public class StructureScope {
         && idnst.equals(identifier.getValue());
   }
 
+  /**
+   * Remembers the request's transaction or batch: HAPI stores each entry through a sub-request that
+   * shares the user data but not the Bundle.
+   */
+  static void rememberTransaction(RequestDetails request) {
+    if (request.getResource() instanceof Bundle bundle
+        && (bundle.getType() == Bundle.BundleType.TRANSACTION
+            || bundle.getType() == Bundle.BundleType.BATCH)) {
+      request.getUserData().putIfAbsent(TRANSACTION, bundle);
+    }
+  }
+
   private static List<Bundle.BundleEntryComponent> transactionEntries(RequestDetails request) {
-    if (request != null && request.getResource() instanceof Bundle bundle) {
+    if (request == null) {
+      return List.of();
+    }
+    if (request.getUserData().get(TRANSACTION) instanceof Bundle bundle) {
+      return bundle.getEntry();
+    }
+    if (request.getResource() instanceof Bundle bundle) {
       return bundle.getEntry();
     }
     return List.of();
