@@ -3,6 +3,8 @@ package fr.cpts.hub.server.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor;
 import ca.uhn.fhir.rest.gclient.TokenClientParam;
@@ -12,8 +14,12 @@ import fr.cpts.hub.devpki.DevPkiFiles;
 import fr.cpts.hub.ig.IgExamples;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubIdentifiers;
+import fr.cpts.hub.server.access.AccessRulesInterceptor;
 import fr.cpts.hub.server.access.InsecureModeWarning;
 import fr.cpts.hub.server.sas.outbox.SasOutboxOperation;
+import fr.cpts.hub.server.security.CertificateSource;
+import fr.cpts.hub.server.security.ClientIdentity;
+import fr.cpts.hub.server.security.ClientRole;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -31,6 +37,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -138,7 +145,7 @@ class AccessRulesIT {
             dataSource,
             pki,
             "--hub.security.client-certificates.trusted-proxies=127.0.0.1/32",
-            "--logging.level.fr.cpts.hub.server.access=DEBUG");
+            "--logging.level.fr.cpts.hub.server.access=INFO");
     open = HubClient.of(openPort);
     publish();
   }
@@ -196,11 +203,44 @@ class AccessRulesIT {
     // The GP software may read every agenda: the fast path serves it too; the CPTS console as well.
     assertThat(sasSearch(DevPkiFiles.GP_SOFTWARE.id()).statusCode()).isEqualTo(200);
 
+    // What the gate itself costs, rules built afresh for each request as in the hub.
+    AccessRulesInterceptor gate = node.context.getBean(AccessRulesInterceptor.class);
+    ClientIdentity sas =
+        new ClientIdentity(
+            "sas-platform",
+            ClientRole.SAS_PLATFORM,
+            DevPkiFiles.SAS_PLATFORM.cn(),
+            DevPkiFiles.SAS_PLATFORM.ou(),
+            "CN=" + DevPkiFiles.SAS_PLATFORM.cn(),
+            "1",
+            "CN=ca",
+            CertificateSource.PROXY_HEADER);
+    int calls = 20_000;
+    long started = 0;
+    for (int i = 0; i < 2 * calls; i++) {
+      if (i == calls) {
+        started = System.nanoTime();
+      }
+      SystemRequestDetails request = new SystemRequestDetails();
+      request.setRestOperationType(RestOperationTypeEnum.SEARCH_TYPE);
+      request.setResourceName("Slot");
+      request.setParameters(
+          Map.of(
+              "_include", new String[] {"Slot:schedule"},
+              "schedule.actor:Practitioner.identifier", new String[] {FrIdentifiers.IDNPS + "|1"}));
+      request.getUserData().put(ClientIdentity.KEY, sas);
+      gate.beforeSasFastPath(request);
+    }
+    log.info(
+        "SAS fast path gate: {} ns per request (rules built and applied, {} calls)",
+        (System.nanoTime() - started) / calls,
+        calls);
+
     long[] withRules = timings(() -> sasSearch(DevPkiFiles.SAS_PLATFORM.id()));
     long[] withoutRules = timings(() -> sasSearchOn(openPort, null));
     log.info(
-        "SAS exact search, 40 sequential requests each: with access rules p50 {} µs, p90 {} µs;"
-            + " development hub p50 {} µs, p90 {} µs",
+        "SAS exact search, 40 sequential requests each: secure node (certificate checked, rules)"
+            + " p50 {} µs, p90 {} µs; development hub p50 {} µs, p90 {} µs",
         withRules[0],
         withRules[1],
         withoutRules[0],
