@@ -23,7 +23,9 @@ import org.springframework.core.annotation.Order;
  * ClientCertificateAuthenticator}) before any other hub interceptor runs, and attaches its {@link
  * ClientIdentity} to the request (HAPI user data and servlet attribute, key {@link
  * ClientIdentity#KEY}). A refused certificate ends the request with 403 and an OperationOutcome
- * quoting the {@link CertificateRefusal} code ({@code HUB-05xx}); nothing else runs.
+ * quoting the {@link CertificateRefusal} code ({@code HUB-05xx}); nothing else runs. A request with
+ * no credential at all (no TLS client chain, no proxy header, or an empty one) goes on without
+ * identity, flagged {@link AnonymousRequest}: the access rules give it the public directory.
  *
  * <p>A request that {@link BearerTokenInterceptor} already identified by its token is left as it
  * is: its certificate, if any, is not used.
@@ -69,6 +71,13 @@ public class ClientCertificateInterceptor implements HubInterceptor {
     try {
       identity = authenticator.authenticate(request.getRemoteAddr(), chain, headerValues);
     } catch (ClientCertificateException e) {
+      if (e.refusal() == CertificateRefusal.NO_CERTIFICATE) {
+        // No credential at all: in as anonymous, for the access rules to narrow.
+        AnonymousRequest.mark(details);
+        request.setAttribute(AnonymousRequest.KEY, Boolean.TRUE);
+        log.debug("Request {} without client certificate: anonymous", details.getRequestId());
+        return;
+      }
       if (e.refusal() == CertificateRefusal.UNTRUSTED_PROXY) {
         log.warn("Refused request {}: {}", details.getRequestId(), e.getMessage());
       } else {

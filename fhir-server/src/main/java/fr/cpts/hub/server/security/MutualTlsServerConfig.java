@@ -11,7 +11,7 @@ public class MutualTlsServerConfig {
 
   @Bean
   MutualTlsServerCustomizer mutualTlsServerCustomizer(
-      TlsProperties tls, ClientCertificateProperties clients, OidcProperties oidc) {
-    return new MutualTlsServerCustomizer(tls, clients, oidc);
+      TlsProperties tls, ClientCertificateProperties clients) {
+    return new MutualTlsServerCustomizer(tls, clients);
   }
 }

@@ -8,11 +8,12 @@ import org.springframework.core.Ordered;
 /**
  * Turns the embedded Tomcat's connector ({@code server.port}) into HTTPS with mutual TLS when
  * {@code hub.security.tls.enabled} is on: the hub's certificate and key, TLS 1.2 and 1.3 only, a
- * client certificate required in the handshake and checked against the trusted CAs of {@code
- * hub.security.client-certificates.ca} (chain and dates, by the JDK's PKIX trust manager); with
- * {@code hub.security.oidc.enabled}, a certificate is asked for, not required. It runs after Spring
- * Boot's own customizer: {@code server.ssl.*} is replaced, not merged. Revocation and the client
- * registry are checked on every request by {@link ClientCertificateInterceptor}.
+ * client certificate asked for in the handshake and, when presented, checked against the trusted
+ * CAs of {@code hub.security.client-certificates.ca} (chain and dates, by the JDK's PKIX trust
+ * manager; a bad one fails the handshake). A client without certificate gets in anonymous, and the
+ * access rules give it the public directory only. It runs after Spring Boot's own customizer:
+ * {@code server.ssl.*} is replaced, not merged. Revocation and the client registry are checked on
+ * every request by {@link ClientCertificateInterceptor}.
  */
 public class MutualTlsServerCustomizer
     implements WebServerFactoryCustomizer<ConfigurableServletWebServerFactory>, Ordered {
@@ -22,21 +23,20 @@ public class MutualTlsServerCustomizer
 
   private final Ssl ssl;
 
-  public MutualTlsServerCustomizer(
-      TlsProperties tls, ClientCertificateProperties clients, OidcProperties oidc) {
-    this.ssl = ssl(tls, clients, oidc.enabled());
+  public MutualTlsServerCustomizer(TlsProperties tls, ClientCertificateProperties clients) {
+    this.ssl = ssl(tls, clients);
   }
 
   /**
-   * The connector's SSL settings: a client certificate required in the handshake, or only asked for
-   * ("want") when bearer tokens are accepted too, so that a browser app without a certificate
-   * reaches the hub with a token. A certificate that is sent is checked in the handshake either way
-   * (chain, dates); a request with neither is {@link ClientCertificateInterceptor}'s to answer.
+   * The connector's SSL settings: a client certificate asked for ("want"), not required, so that a
+   * browser app reaches the hub with a bearer token and anyone reaches the public directory. A
+   * certificate that is sent is checked in the handshake (chain, dates); a request with neither
+   * certificate nor token is anonymous, and the access rules give it the public directory only.
    *
    * @throws IllegalStateException ({@code HUB-0523}) if TLS is on without client certificates, or
    *     without its certificate, key or CAs
    */
-  static Ssl ssl(TlsProperties tls, ClientCertificateProperties clients, boolean tokens) {
+  static Ssl ssl(TlsProperties tls, ClientCertificateProperties clients) {
     if (!clients.enabled()) {
       throw new IllegalStateException(
           "HUB-0523: hub.security.tls.enabled needs hub.security.client-certificates.enabled: the"
@@ -57,7 +57,9 @@ public class MutualTlsServerCustomizer
       ssl.setKeyPassword(tls.privateKeyPassword());
     }
     ssl.setTrustCertificate(clients.ca());
-    ssl.setClientAuth(tokens ? Ssl.ClientAuth.WANT : Ssl.ClientAuth.NEED);
+    // WANT: a client without certificate gets in anonymous (the public directory); a bad
+    // certificate still fails the handshake.
+    ssl.setClientAuth(Ssl.ClientAuth.WANT);
     return ssl;
   }
 

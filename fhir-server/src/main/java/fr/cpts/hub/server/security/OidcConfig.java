@@ -24,7 +24,15 @@ public class OidcConfig {
   private static final Logger log = LoggerFactory.getLogger(OidcConfig.class);
 
   @Bean
-  BearerTokenVerifier bearerTokenVerifier(OidcProperties properties, Clock clock) {
+  BearerTokenVerifier bearerTokenVerifier(
+      OidcProperties properties, ClientCertificateProperties certificates, Clock clock) {
+    if (!certificates.enabled()) {
+      // The access rules, and the anonymous requests of the public directory, are the secure
+      // mode's: tokens without it would identify people on a hub that lets everyone in.
+      throw new IllegalStateException(
+          "HUB-0549: hub.security.oidc.enabled needs hub.security.client-certificates.enabled"
+              + " (the secure mode, whose access rules apply to token callers too)");
+    }
     BearerTokenVerifier verifier = BearerTokenVerifier.remote(properties, clock);
     log.info(
         "Bearer tokens accepted: issuer {}, keys {} (kept {}), audience {}, acr {}, national id in"

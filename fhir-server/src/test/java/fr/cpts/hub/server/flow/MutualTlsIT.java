@@ -36,9 +36,10 @@ import org.springframework.beans.factory.annotation.Autowired;
  * The hub terminating mutual TLS itself, as the SAS platform calls it: a node started on the test
  * hub's database with {@code hub.security.tls.enabled} and a development PKI made for this run
  * (nothing committed), called through the JDK's HTTP client with each client's key. Every role is
- * let in with its identity; every bad certificate is refused, in the TLS handshake (none, unknown
- * CA, expired, not yet valid, protocols below TLS 1.2) or with 403 and its {@code HUB-05xx} code
- * (revoked, wrong CN, wrong OU), including a certificate revoked while its connection is open.
+ * let in with its identity; a client without certificate is let in anonymous (the public
+ * directory); every bad certificate is refused, in the TLS handshake (unknown CA, expired, not yet
+ * valid, protocols below TLS 1.2) or with 403 and its {@code HUB-05xx} code (revoked, wrong CN,
+ * wrong OU), including a certificate revoked while its connection is open.
  *
  * <p>Runs on H2 only: TLS and the client's identity are settled before any database access, so the
  * PostgreSQL run would prove nothing more, for another minute of start-up.
@@ -93,8 +94,14 @@ class MutualTlsIT {
   }
 
   @Test
-  void noCertificate_failsTheHandshake() {
-    assertHandshakeFails(null);
+  void noCertificate_isLetInAnonymous_forThePublicDirectoryOnly() throws Exception {
+    HttpResponse<String> directory = get(null, SEARCH);
+    assertThat(directory.statusCode()).isEqualTo(200);
+    assertThat(directory.headers().firstValue(SecureNode.CLIENT_HEADER)).isEmpty();
+    assertThat(get(null, "/fhir/metadata").statusCode()).isEqualTo(200);
+    HttpResponse<String> patients = get(null, "/fhir/Patient");
+    assertThat(patients.statusCode()).isEqualTo(403);
+    assertThat(SecureNode.diagnostics(patients.body())).startsWith("HUB-0551: ");
   }
 
   @Test

@@ -55,7 +55,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OidcSignInIT {
 
-  private static final String AUDITED = "/fhir/Patient?_count=1";
+  /** An audited search a professional may make (nothing outside their compartment is found). */
+  private static final String AUDITED = "/fhir/Patient?_id=oidc-nobody";
   private static final String PRACTITIONER_HEADER = "X-Test-Practitioner";
 
   @Autowired DataSource dataSource;
@@ -157,7 +158,8 @@ class OidcSignInIT {
   void certificateWithoutToken_isStillItsClient_andAnotherSchemeIsNotAToken() throws Exception {
     DevPkiFiles.DevClient sas = DevPkiFiles.SAS_PLATFORM;
     for (String authorization : new String[] {null, "Basic c2FzOnNhcw=="}) {
-      HttpResponse<String> answer = get(issued(sas), AUDITED, null, authorization);
+      HttpResponse<String> answer =
+          get(issued(sas), "/fhir/Practitioner?_count=1", null, authorization);
 
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.headers().firstValue(SecureNode.CLIENT_HEADER))
@@ -167,15 +169,16 @@ class OidcSignInIT {
 
   /**
    * The handshake no longer demands a certificate, so a request with neither credential reaches the
-   * hub and is refused there (not let in as anyone); a certificate that is sent is still checked in
-   * the handshake.
+   * hub as anonymous, which the access rules give the public directory only (not patients); a
+   * certificate that is sent is still checked in the handshake.
    */
   @Test
   void neitherTokenNorCertificate_isRefused_andBadCertificatesStillFailTheHandshake() {
     assertThat(call(() -> get(null, AUDITED, null)))
         .satisfies(
             answer -> {
-              assertThat(answer.statusCode()).isIn(401, 403);
+              assertThat(answer.statusCode()).isEqualTo(403);
+              assertThat(SecureNode.diagnostics(answer.body())).startsWith("HUB-0551");
               assertThat(answer.headers().firstValue(SecureNode.CLIENT_HEADER)).isEmpty();
             });
 

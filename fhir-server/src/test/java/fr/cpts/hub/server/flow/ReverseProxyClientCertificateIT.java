@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import javax.sql.DataSource;
 import org.apache.http.Header;
 import org.apache.http.client.config.RequestConfig;
@@ -86,11 +87,18 @@ class ReverseProxyClientCertificateIT {
   }
 
   @Test
-  void noCertificate_isRefused403_0501_fromTheProxyOrElsewhere() throws Exception {
-    assertRefused(get(PROXY, SEARCH, null), "HUB-0501");
-    assertRefused(get(PROXY, SEARCH, ""), "HUB-0501"); // nginx, client without certificate
-    assertRefused(get(ELSEWHERE, SEARCH, null), "HUB-0501");
-    assertRefused(get(ELSEWHERE, "/fhir/metadata", null), "HUB-0501");
+  void noCertificate_isAnonymous_fromTheProxyOrElsewhere_publicDirectoryOnly() throws Exception {
+    for (Answer answer :
+        List.of(
+            get(PROXY, SEARCH, null),
+            get(PROXY, SEARCH, ""), // nginx, client without certificate
+            get(ELSEWHERE, SEARCH, null),
+            get(ELSEWHERE, "/fhir/metadata", null))) {
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.client()).isNull();
+    }
+    assertRefused(get(PROXY, "/fhir/Patient", null), "HUB-0551");
+    assertRefused(get(ELSEWHERE, "/fhir/Slot", ""), "HUB-0551");
   }
 
   /** A certificate of the SAS platform's subject, valid from {@code from} to {@code to}. */

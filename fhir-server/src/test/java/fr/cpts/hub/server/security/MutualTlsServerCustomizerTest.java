@@ -14,12 +14,12 @@ class MutualTlsServerCustomizerTest {
       new TlsProperties(true, "server.pem", "server-key.pem", "");
 
   @Test
-  void ssl_offersTls12And13Only_andRequiresAClientCertificateOfTheTrustedCas() {
-    Ssl ssl = MutualTlsServerCustomizer.ssl(TLS, clients(true, "ca.pem"), false);
+  void ssl_offersTls12And13Only_andAsksForAClientCertificateOfTheTrustedCas() {
+    Ssl ssl = MutualTlsServerCustomizer.ssl(TLS, clients(true, "ca.pem"));
 
     assertThat(ssl.isEnabled()).isTrue();
     assertThat(ssl.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
-    assertThat(ssl.getClientAuth()).isEqualTo(Ssl.ClientAuth.NEED);
+    assertThat(ssl.getClientAuth()).isEqualTo(Ssl.ClientAuth.WANT);
     assertThat(ssl.getTrustCertificate()).isEqualTo("ca.pem");
     assertThat(ssl.getCertificate()).isEqualTo("server.pem");
     assertThat(ssl.getCertificatePrivateKey()).isEqualTo("server-key.pem");
@@ -27,24 +27,15 @@ class MutualTlsServerCustomizerTest {
   }
 
   @Test
-  void ssl_withBearerTokens_asksForAClientCertificateWithoutRequiringIt() {
-    Ssl ssl = MutualTlsServerCustomizer.ssl(TLS, clients(true, "ca.pem"), true);
-
-    assertThat(ssl.getClientAuth()).isEqualTo(Ssl.ClientAuth.WANT);
-    assertThat(ssl.getTrustCertificate()).isEqualTo("ca.pem");
-    assertThat(ssl.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
-  }
-
-  @Test
   void ssl_withoutClientCertificatesOrFiles_stopsTheStart0523() {
-    assertThatThrownBy(() -> MutualTlsServerCustomizer.ssl(TLS, clients(false, "ca.pem"), false))
+    assertThatThrownBy(() -> MutualTlsServerCustomizer.ssl(TLS, clients(false, "ca.pem")))
         .hasMessageStartingWith("HUB-0523");
-    assertThatThrownBy(() -> MutualTlsServerCustomizer.ssl(TLS, clients(true, ""), true))
+    assertThatThrownBy(() -> MutualTlsServerCustomizer.ssl(TLS, clients(true, "")))
         .hasMessageStartingWith("HUB-0523");
     assertThatThrownBy(
             () ->
                 MutualTlsServerCustomizer.ssl(
-                    new TlsProperties(true, "server.pem", "", ""), clients(true, "ca.pem"), false))
+                    new TlsProperties(true, "server.pem", "", ""), clients(true, "ca.pem")))
         .hasMessageStartingWith("HUB-0523");
   }
 

@@ -1,0 +1,422 @@
+package fr.cpts.hub.server.access;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import fr.cpts.hub.profiles.FrCodeSystems;
+import fr.cpts.hub.profiles.HubProfiles;
+import fr.cpts.hub.profiles.SasProfiles;
+import fr.cpts.hub.server.access.StructureScope.OrderSide;
+import fr.cpts.hub.server.imaging.Hl7v2MessagesOperation;
+import fr.cpts.hub.server.sas.outbox.SasOutboxOperation;
+import fr.cpts.hub.server.schedule.ScheduleImportIcsOperation;
+import fr.cpts.hub.server.security.ClientIdentity;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.HealthcareService;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Schedule;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Slot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's access rules, one rule set per kind of caller, written with HAPI's {@link RuleBuilder}
+ * and applied by {@link AccessRulesInterceptor} (HAPI's AuthorizationInterceptor): the first rule
+ * that decides wins, and whatever no rule allows is refused (deny by default). README, "Access
+ * rules", has the same table.
+ *
+ * <p>Rules restricted to a structure ({@link ClientIdentity#idnst()}) carry an {@link
+ * IAuthRuleTester} that asks {@link StructureScope} about the resource itself: the body of a create
+ * or update (before and after, for an update), each entry of a transaction or batch, and each
+ * resource a read or a search returns (a search that would return another structure's resource is
+ * refused as a whole: narrow it to your own). Where the resource is not known yet (a read or a
+ * search on the way in, a delete, a patch), the tester lets the request go on and HAPI checks the
+ * resource when it is read or stored.
+ */
+final class AccessRules {
+
+  private static final Logger log = LoggerFactory.getLogger(AccessRules.class);
+
+  /** The public directory: what anyone may read, and every identified client too. */
+  static final List<String> DIRECTORY =
+      List.of("Practitioner", "PractitionerRole", "Location", "Organization", "HealthcareService");
+
+  /** Agendas: readable by every identified client, and by the SAS platform. */
+  static final List<String> AGENDAS = List.of("Schedule", "Slot");
+
+  /**
+   * The CPTS's indicator operations (issues 6 and 7). Names of operations not built yet: an
+   * operation of another name is refused until it is listed here.
+   */
+  static final List<String> INDICATOR_OPERATIONS = List.of("$imaging-indicators", "$mt-indicators");
+
+  /** User data key: set while the SAS fast path asks whether the whole answer may be shown. */
+  static final String WHOLE_ANSWER_ONLY = AccessRules.class.getName() + ".wholeAnswerOnly";
+
+  private final StructureScope scope;
+
+  AccessRules(StructureScope scope) {
+    this.scope = scope;
+  }
+
+  /** No credential at all while security is on: the public directory and /metadata. */
+  List<IAuthRule> anonymous() {
+    IAuthRuleBuilder rules = new RuleBuilder();
+    rules.allow("metadata").metadata().andThen();
+    readAny(rules, DIRECTORY);
+    return rules.denyAll("anonymous").build();
+  }
+
+  /** What an identified client may do, by its role; a role without rules gets nothing. */
+  List<IAuthRule> forClient(ClientIdentity client) {
+    IAuthRuleBuilder rules = new RuleBuilder();
+    switch (client.role()) {
+      case SAS_PLATFORM -> sasPlatform(rules);
+      case GP_SOFTWARE -> practiceSoftware(rules, client.idnst());
+      case RADIOLOGY -> radiology(rules, client.idnst());
+      case CPTS_CONSOLE -> cptsConsole(rules);
+      case PROFESSIONAL -> professional(rules, client.practitionerId());
+      default -> {
+        return rules.denyAll("unknown role").build();
+      }
+    }
+    return rules.denyAll(client.role().name()).build();
+  }
+
+  /**
+   * The SAS platform: searches the agendas and the directory; creates and updates regulator
+   * accounts (the regulator profile, plain or conditional PUT); creates and updates Appointments on
+   * SNP slots. Nothing else.
+   */
+  private void sasPlatform(IAuthRuleBuilder rules) {
+    rules.allow("metadata").metadata().andThen();
+    readAny(rules, DIRECTORY);
+    readAny(rules, AGENDAS);
+    rules
+        .allow("regulator accounts")
+        .write()
+        .resourcesOfType("Practitioner")
+        .withAnyId()
+        .withTester(tester((resource, request) -> isRegulator(resource)))
+        .andThen();
+    rules
+        .allow("bookings on SNP slots")
+        .write()
+        .resourcesOfType("Appointment")
+        .withAnyId()
+        .withTester(tester((resource, request) -> onSnpSlotsOnly((Appointment) resource, request)))
+        .andThen();
+  }
+
+  /**
+   * Practice software of structure X: publishes X's professionals, roles, places, schedules and
+   * slots; reads and writes X's appointments, orders and messages, reads X's results; creates
+   * patients (without If-None-Exist, which would show someone else's); imports an agenda into X's
+   * schedules; reads the directory and the agendas.
+   */
+  private void practiceSoftware(IAuthRuleBuilder rules, String x) {
+    OrderSide side = OrderSide.REQUESTER;
+    common(rules);
+    noConditionalCreate(
+        rules, "Appointment", "ServiceRequest", "Communication", "Patient", "DiagnosticReport");
+    rules
+        .allow("X's professionals")
+        .write()
+        .resourcesOfType("Practitioner")
+        .withAnyId()
+        .withTester(
+            tester((r, q) -> !isRegulator(r) && scope.isPractitioner((Practitioner) r, x, q)))
+        .andThen();
+    writeAndDelete(rules, "PractitionerRole", (r, q) -> scope.isRole((PractitionerRole) r, x, q));
+    writeAndDelete(rules, "Location", (r, q) -> scope.isLocation((Location) r, x, q));
+    writeAndDelete(rules, "Schedule", (r, q) -> scope.isSchedule((Schedule) r, x, q));
+    writeAndDelete(rules, "Slot", (r, q) -> scope.isSlot((Slot) r, x, q));
+    readAndWrite(rules, "Appointment", (r, q) -> scope.isAppointment((Appointment) r, x, side, q));
+    readAndWrite(rules, "ServiceRequest", (r, q) -> scope.isOrder((ServiceRequest) r, x, side, q));
+    readAndWrite(
+        rules, "Communication", (r, q) -> scope.isCommunication((Communication) r, x, side, q));
+    readScoped(
+        rules, "DiagnosticReport", (r, q) -> scope.isReport((DiagnosticReport) r, x, side, q));
+    readScoped(rules, "ImagingStudy", (r, q) -> scope.isStudy((ImagingStudy) r, x, side, q));
+    readScoped(rules, "Endpoint", (r, q) -> scope.isEndpoint((Endpoint) r, x, side, q));
+    rules.allow("new patients").create().resourcesOfType("Patient").withAnyId().andThen();
+    rules
+        .allow("agenda import into X's schedules")
+        .operation()
+        .named(ScheduleImportIcsOperation.OPERATION)
+        .onInstancesOfType(Schedule.class)
+        .andAllowAllResponses()
+        .withTester(
+            new IAuthRuleTester() {
+              @Override
+              public boolean matches(RuleTestRequest test) {
+                return test.resourceId != null
+                    && scope
+                        .resolve(
+                            new Reference("Schedule/" + test.resourceId.getIdPart()),
+                            "Schedule",
+                            test.requestDetails)
+                        .map(s -> scope.isSchedule((Schedule) s, x, test.requestDetails))
+                        .orElse(false);
+              }
+            })
+        .andThen();
+    transactions(rules);
+  }
+
+  /**
+   * The radiology group R: its devices, their schedules and slots; the imaging orders addressed to
+   * it (read, and update: the accession number), the appointments on its slots or for its orders;
+   * the results (reports, studies, image links), in transactions; the messages about its orders.
+   */
+  private void radiology(IAuthRuleBuilder rules, String r) {
+    OrderSide side = OrderSide.PERFORMER;
+    common(rules);
+    noConditionalCreate(
+        rules,
+        "Appointment",
+        "ServiceRequest",
+        "Communication",
+        "DiagnosticReport",
+        "ImagingStudy",
+        "Endpoint");
+    writeAndDelete(rules, "Device", (res, q) -> scope.isDevice((Device) res, r, q));
+    writeAndDelete(
+        rules,
+        "HealthcareService",
+        (res, q) -> scope.isHealthcareService((HealthcareService) res, r, q));
+    writeAndDelete(rules, "Schedule", (res, q) -> scope.isSchedule((Schedule) res, r, q));
+    writeAndDelete(rules, "Slot", (res, q) -> scope.isSlot((Slot) res, r, q));
+    readAndWrite(
+        rules, "ServiceRequest", (res, q) -> scope.isOrder((ServiceRequest) res, r, side, q));
+    readAndWrite(
+        rules, "Appointment", (res, q) -> scope.isAppointment((Appointment) res, r, side, q));
+    readAndWrite(
+        rules, "DiagnosticReport", (res, q) -> scope.isReport((DiagnosticReport) res, r, side, q));
+    readAndWrite(rules, "ImagingStudy", (res, q) -> scope.isStudy((ImagingStudy) res, r, side, q));
+    readAndWrite(rules, "Endpoint", (res, q) -> scope.isEndpoint((Endpoint) res, r, side, q));
+    readAndWrite(
+        rules, "Communication", (res, q) -> scope.isCommunication((Communication) res, r, side, q));
+    transactions(rules);
+  }
+
+  /**
+   * The CPTS team's console: the territory's directory (read and write), the requests of patients
+   * without a médecin traitant (Patient, QuestionnaireResponse, Task, and ServiceRequests of the MT
+   * profile), the indicators, the audit trail (search), the hub's own operations.
+   */
+  private void cptsConsole(IAuthRuleBuilder rules) {
+    common(rules);
+    for (String type : DIRECTORY) {
+      rules.allow("directory").write().resourcesOfType(type).withAnyId().andThen();
+    }
+    for (String type : List.of("Patient", "QuestionnaireResponse", "Task")) {
+      rules.allow("MT requests").read().resourcesOfType(type).withAnyId().andThen();
+      rules.allow("MT requests").write().resourcesOfType(type).withAnyId().andThen();
+    }
+    readAndWrite(rules, "ServiceRequest", (res, q) -> isMtRequest(res));
+    rules.allow("audit trail").read().resourcesOfType("AuditEvent").withAnyId().andThen();
+    for (String operation : List.of(SasOutboxOperation.NAME, Hl7v2MessagesOperation.NAME)) {
+      rules
+          .allow("hub operations")
+          .operation()
+          .named(operation)
+          .onServer()
+          .andAllowAllResponses()
+          .andThen();
+    }
+    for (String operation : INDICATOR_OPERATIONS) {
+      rules
+          .allow("indicators")
+          .operation()
+          .named(operation)
+          .atAnyLevel()
+          .andAllowAllResponses()
+          .andThen();
+    }
+    transactions(rules);
+  }
+
+  /**
+   * A professional signed in with a token (not of the CPTS team): what any identified client may
+   * read (the directory, the agendas), and the resources of their own Practitioner compartment
+   * (FHIR's: the appointments, orders, tasks, messages and reports they take part in, the patients
+   * whose general practitioner they are). Writing stays their structure's software's (its
+   * certificate).
+   */
+  private static void professional(IAuthRuleBuilder rules, String practitionerId) {
+    common(rules);
+    if (practitionerId != null) {
+      rules
+          .allow("own compartment")
+          .read()
+          .allResources()
+          .inCompartment("Practitioner", new IdType(practitionerId).toUnqualifiedVersionless())
+          .andThen();
+    }
+  }
+
+  // ---- building blocks ------------------------------------------------------------------------
+
+  /** What every identified client may do: /metadata, read the directory, the agendas, devices. */
+  private static void common(IAuthRuleBuilder rules) {
+    rules.allow("metadata").metadata().andThen();
+    readAny(rules, DIRECTORY);
+    readAny(rules, AGENDAS);
+    readAny(rules, List.of("Device"));
+  }
+
+  private static void readAny(IAuthRuleBuilder rules, List<String> types) {
+    for (String type : types) {
+      rules.allow("read " + type).read().resourcesOfType(type).withAnyId().andThen();
+    }
+  }
+
+  /** Transactions and batches, each entry checked by the other rules (HAPI's "normal rules"). */
+  private static void transactions(IAuthRuleBuilder rules) {
+    rules.allow("transactions").transaction().withAnyOperation().andApplyNormalRules().andThen();
+  }
+
+  /**
+   * A conditional create that finds a match answers with the stored resource and stores nothing, so
+   * no write rule would see it: refused for the types whose reading is restricted.
+   */
+  private static void noConditionalCreate(IAuthRuleBuilder rules, String... types) {
+    for (String type : types) {
+      rules
+          .deny("conditional create of " + type)
+          .createConditional()
+          .resourcesOfType(type)
+          .andThen();
+    }
+  }
+
+  private void writeAndDelete(IAuthRuleBuilder rules, String type, ResourceCheck check) {
+    rules
+        .allow("write own " + type)
+        .write()
+        .resourcesOfType(type)
+        .withAnyId()
+        .withTester(tester(check))
+        .andThen();
+    rules
+        .allow("delete own " + type)
+        .delete()
+        .resourcesOfType(type)
+        .withAnyId()
+        .withTester(tester(check))
+        .andThen();
+  }
+
+  private void readAndWrite(IAuthRuleBuilder rules, String type, ResourceCheck check) {
+    readScoped(rules, type, check);
+    rules
+        .allow("write own " + type)
+        .write()
+        .resourcesOfType(type)
+        .withAnyId()
+        .withTester(tester(check))
+        .andThen();
+  }
+
+  private void readScoped(IAuthRuleBuilder rules, String type, ResourceCheck check) {
+    rules
+        .allow("read own " + type)
+        .read()
+        .resourcesOfType(type)
+        .withAnyId()
+        .withTester(tester(check))
+        .andThen();
+  }
+
+  /** A check of the resource a rule is asked about. */
+  @FunctionalInterface
+  interface ResourceCheck {
+    boolean test(IBaseResource resource, RequestDetails request);
+  }
+
+  /**
+   * A tester that checks the resource when there is one (an input body, an entry, an output
+   * resource) and defers otherwise (HAPI checks the resource later, when read or stored); never
+   * satisfied while the SAS fast path asks about a whole answer it cannot check resource by
+   * resource.
+   */
+  static IAuthRuleTester tester(ResourceCheck check) {
+    return new IAuthRuleTester() {
+      @Override
+      public boolean matches(RuleTestRequest test) {
+        if (test.requestDetails.getUserData().containsKey(WHOLE_ANSWER_ONLY)) {
+          return false;
+        }
+        if (test.resource == null) {
+          return true;
+        }
+        boolean ours = check.test(test.resource, test.requestDetails);
+        log.debug("{} {} {}: {}", test.operation, test.resource.fhirType(), test.resourceId, ours);
+        return ours;
+      }
+
+      @Override
+      public boolean matchesOutput(RuleTestRequest test) {
+        boolean ours = test.resource != null && check.test(test.resource, test.requestDetails);
+        log.debug("{} output {}: {}", test.operation, test.resourceId, ours);
+        return ours;
+      }
+    };
+  }
+
+  // ---- checks on the resource alone -----------------------------------------------------------
+
+  /** A regulator account: labelled with the SAS's regulator profile or the hub's. */
+  static boolean isRegulator(IBaseResource resource) {
+    return resource instanceof Practitioner practitioner
+        && practitioner.getMeta().getProfile().stream()
+            .anyMatch(
+                p ->
+                    SasProfiles.PRACTITIONER_REGULATOR.equals(p.getValue())
+                        || HubProfiles.PRACTITIONER_REGULATOR.equals(p.getValue()));
+  }
+
+  /** A ServiceRequest of the MT profile (a patient looking for a médecin traitant). */
+  static boolean isMtRequest(IBaseResource resource) {
+    return resource instanceof ServiceRequest request
+        && request.getMeta().getProfile().stream()
+            .anyMatch(p -> HubProfiles.SERVICE_REQUEST_MT.equals(p.getValue()));
+  }
+
+  /** An Appointment all of whose slots (one at least) are SNP slots. */
+  private boolean onSnpSlotsOnly(Appointment appointment, RequestDetails request) {
+    return appointment.hasSlot()
+        && appointment.getSlot().stream()
+            .allMatch(
+                s -> scope.resolve(s, "Slot", request).map(AccessRules::isSnpSlot).orElse(false));
+  }
+
+  static boolean isSnpSlot(Resource slot) {
+    return slot.getMeta().getSecurity().stream()
+        .anyMatch(
+            c ->
+                FrCodeSystems.TRE_R314_TYPE_CRENEAU.equals(c.getSystem())
+                    && "SNP".equals(c.getCode()));
+  }
+
+  /** The id HAPI's rules need to ask about a type as a whole. */
+  static IdType anyOf(String type) {
+    return new IdType(type, "0");
+  }
+}
