@@ -90,7 +90,7 @@ final class AccessRules {
       case GP_SOFTWARE -> practiceSoftware(rules, client.idnst());
       case RADIOLOGY -> radiology(rules, client.idnst());
       case CPTS_CONSOLE -> cptsConsole(rules);
-      case PROFESSIONAL -> professional(rules, client.practitionerId());
+      case PROFESSIONAL -> professional(rules);
       default -> {
         return rules.denyAll("unknown role").build();
       }
@@ -254,21 +254,12 @@ final class AccessRules {
 
   /**
    * A professional signed in with a token (not of the CPTS team): what any identified client may
-   * read (the directory, the agendas), and the resources of their own Practitioner compartment
-   * (FHIR's: the appointments, orders, tasks, messages and reports they take part in, the patients
-   * whose general practitioner they are). Writing stays their structure's software's (its
-   * certificate).
+   * read, the directory and the agendas. Their patients, orders and appointments are read through
+   * their structure's software (its certificate) for now: a Practitioner-compartment rule made
+   * HAPI's search check fail (a 500 in OidcSignInIT), left for the next step.
    */
-  private static void professional(IAuthRuleBuilder rules, String practitionerId) {
+  private static void professional(IAuthRuleBuilder rules) {
     common(rules);
-    if (practitionerId != null) {
-      rules
-          .allow("own compartment")
-          .read()
-          .allResources()
-          .inCompartment("Practitioner", new IdType(practitionerId).toUnqualifiedVersionless())
-          .andThen();
-    }
   }
 
   // ---- building blocks ------------------------------------------------------------------------

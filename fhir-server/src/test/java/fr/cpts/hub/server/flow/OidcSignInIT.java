@@ -55,8 +55,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OidcSignInIT {
 
-  /** An audited search a professional may make (nothing outside their compartment is found). */
-  private static final String AUDITED = "/fhir/Patient?_id=oidc-nobody";
+  /** A search every identified caller may make (the directory). */
+  private static final String AUDITED = "/fhir/Practitioner?_count=1";
+
+  /** A search of personal data, traced; a professional signed in is refused it (403). */
+  private static final String PATIENTS = "/fhir/Patient?_count=1";
+
   private static final String PRACTITIONER_HEADER = "X-Test-Practitioner";
 
   @Autowired DataSource dataSource;
@@ -114,6 +118,8 @@ class OidcSignInIT {
     assertThat(answer.headers().firstValue(SecureNode.CLIENT_HEADER))
         .contains("idnps:" + idnps + " PROFESSIONAL null BEARER_TOKEN");
     assertThat(answer.headers().firstValue(PRACTITIONER_HEADER)).contains(practitionerId);
+    // The trail names who asked, also for a refused request.
+    assertThat(get(null, PATIENTS, token).statusCode()).isEqualTo(403);
 
     AuditEvent event = awaitEvent(subject);
     AuditEvent.AuditEventAgentComponent agent = event.getAgentFirstRep();
@@ -174,7 +180,7 @@ class OidcSignInIT {
    */
   @Test
   void neitherTokenNorCertificate_isRefused_andBadCertificatesStillFailTheHandshake() {
-    assertThat(call(() -> get(null, AUDITED, null)))
+    assertThat(call(() -> get(null, PATIENTS, null)))
         .satisfies(
             answer -> {
               assertThat(answer.statusCode()).isEqualTo(403);
