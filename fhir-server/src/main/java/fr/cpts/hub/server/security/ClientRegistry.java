@@ -1,7 +1,5 @@
 package fr.cpts.hub.server.security;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,8 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -42,8 +38,6 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class ClientRegistry {
 
-  private static final Logger log = LoggerFactory.getLogger(ClientRegistry.class);
-
   private static final Set<String> KEYS = Set.of("id", "role", "cn", "ou");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern IDNST = Pattern.compile("[0-4][0-9A-Za-z]{8,20}");
@@ -51,14 +45,10 @@ public final class ClientRegistry {
   /** One client of the registry. */
   public record Entry(String id, ClientRole role, String cn, String ou) {}
 
-  private record Snapshot(Map<String, Entry> byCnAndOu, String content) {}
+  private final ReloadableFile<Map<String, Entry>> file;
 
-  private final Path file;
-  private volatile Snapshot snapshot;
-
-  private ClientRegistry(Path file, Snapshot snapshot) {
+  private ClientRegistry(ReloadableFile<Map<String, Entry>> file) {
     this.file = file;
-    this.snapshot = snapshot;
   }
 
   /**
@@ -67,13 +57,8 @@ public final class ClientRegistry {
    * @throws IllegalStateException ({@code HUB-0520}) if it cannot be read or holds an error
    */
   public static ClientRegistry load(Path file) {
-    try {
-      String content = Files.readString(file);
-      return new ClientRegistry(file, snapshot(content));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalStateException(
-          "HUB-0520: the client registry " + file + " cannot be used: " + e.getMessage(), e);
-    }
+    return new ClientRegistry(
+        ReloadableFile.load(file, "HUB-0520", "the client registry", ClientRegistry::byCnAndOu));
   }
 
   /**
@@ -82,7 +67,7 @@ public final class ClientRegistry {
    * @return empty when none is, or when several of the certificate's OUs match different clients
    */
   public Optional<Entry> find(String cn, List<String> organizationalUnits) {
-    Map<String, Entry> entries = snapshot.byCnAndOu();
+    Map<String, Entry> entries = file.value();
     List<Entry> found = new ArrayList<>();
     for (String ou : organizationalUnits) {
       Entry entry = entries.get(key(cn, ou));
@@ -95,7 +80,7 @@ public final class ClientRegistry {
 
   /** The registered clients. */
   public List<Entry> entries() {
-    return List.copyOf(snapshot.byCnAndOu().values());
+    return List.copyOf(file.value().values());
   }
 
   /**
@@ -104,34 +89,11 @@ public final class ClientRegistry {
    *
    * @return whether the registry changed
    */
-  public synchronized boolean refreshIfChanged() {
-    String content;
-    try {
-      content = Files.readString(file);
-    } catch (IOException e) {
-      log.error(
-          "HUB-0520: cannot re-read the client registry {} ({}); keeping the previous one",
-          file,
-          e.toString());
-      return false;
-    }
-    if (content.equals(snapshot.content())) {
-      return false;
-    }
-    try {
-      snapshot = snapshot(content);
-      log.info("Client registry {} re-read: {} clients", file, snapshot.byCnAndOu().size());
-      return true;
-    } catch (IllegalArgumentException e) {
-      log.error(
-          "HUB-0520: the client registry {} has an error, keeping the previous one: {}",
-          file,
-          e.getMessage());
-      return false;
-    }
+  public boolean refreshIfChanged() {
+    return file.refreshIfChanged();
   }
 
-  private static Snapshot snapshot(String content) {
+  private static Map<String, Entry> byCnAndOu(String content) {
     Map<String, Entry> byCnAndOu = new LinkedHashMap<>();
     Map<String, Entry> byId = new HashMap<>();
     for (Entry entry : parse(content)) {
@@ -152,7 +114,7 @@ public final class ClientRegistry {
                 + ")");
       }
     }
-    return new Snapshot(Map.copyOf(byCnAndOu), content);
+    return Map.copyOf(byCnAndOu);
   }
 
   /** The entries of a registry file's content, checked one by one. */

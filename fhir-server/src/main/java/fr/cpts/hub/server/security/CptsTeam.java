@@ -1,15 +1,11 @@
 package fr.cpts.hub.server.security;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -28,22 +24,17 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class CptsTeam {
 
-  private static final Logger log = LoggerFactory.getLogger(CptsTeam.class);
   private static final Pattern IDNPS = Pattern.compile("[0-9][0-9A-Za-z/]{7,63}");
 
-  private record Snapshot(Set<String> members, String content) {}
+  private final ReloadableFile<Set<String>> file;
 
-  private final Path file;
-  private volatile Snapshot snapshot;
-
-  private CptsTeam(Path file, Snapshot snapshot) {
+  private CptsTeam(ReloadableFile<Set<String>> file) {
     this.file = file;
-    this.snapshot = snapshot;
   }
 
   /** A team without members and without a file. */
   public static CptsTeam none() {
-    return new CptsTeam(null, new Snapshot(Set.of(), ""));
+    return new CptsTeam(ReloadableFile.fixed(Set.of()));
   }
 
   /**
@@ -52,23 +43,18 @@ public final class CptsTeam {
    * @throws IllegalStateException ({@code HUB-0549}) if it cannot be read or holds an error
    */
   public static CptsTeam load(Path file) {
-    try {
-      String content = Files.readString(file);
-      return new CptsTeam(file, new Snapshot(parse(content), content));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalStateException(
-          "HUB-0549: the CPTS team file " + file + " cannot be used: " + e.getMessage(), e);
-    }
+    return new CptsTeam(
+        ReloadableFile.load(file, "HUB-0549", "the CPTS team file", CptsTeam::parse));
   }
 
   /** Whether the professional of this IDNPS is a member. */
   public boolean contains(String idnps) {
-    return snapshot.members().contains(idnps);
+    return file.value().contains(idnps);
   }
 
   /** The members' IDNPS. */
   public Set<String> members() {
-    return snapshot.members();
+    return file.value();
   }
 
   /**
@@ -77,34 +63,8 @@ public final class CptsTeam {
    *
    * @return whether the team changed
    */
-  public synchronized boolean refreshIfChanged() {
-    if (file == null) {
-      return false;
-    }
-    String content;
-    try {
-      content = Files.readString(file);
-    } catch (IOException e) {
-      log.error(
-          "HUB-0549: cannot re-read the CPTS team file {} ({}); keeping the previous one",
-          file,
-          e.toString());
-      return false;
-    }
-    if (content.equals(snapshot.content())) {
-      return false;
-    }
-    try {
-      snapshot = new Snapshot(parse(content), content);
-      log.info("CPTS team file {} re-read: {} members", file, snapshot.members().size());
-      return true;
-    } catch (IllegalArgumentException e) {
-      log.error(
-          "HUB-0549: the CPTS team file {} has an error, keeping the previous one: {}",
-          file,
-          e.getMessage());
-      return false;
-    }
+  public boolean refreshIfChanged() {
+    return file.refreshIfChanged();
   }
 
   /** The members of a team file's content. */
