@@ -13,6 +13,7 @@ import fr.cpts.hub.server.demo.DemoTerritoryLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -163,11 +164,7 @@ class CustomSearchParametersIT {
             .toList();
     assertThat(inVannes).allMatch(l -> inseeCode(l).equals("56260"));
     // Other flows store Locations of their own in Vannes: compare the demo territory's sites.
-    Set<String> demoSites =
-        territory.directory().stream()
-            .filter(Location.class::isInstance)
-            .map(l -> ((Location) l).getIdentifierFirstRep().getValue())
-            .collect(Collectors.toSet());
+    Set<String> demoSites = demoKeys(Location.class, l -> l.getIdentifierFirstRep().getValue());
     assertThat(
             inVannes.stream()
                 .map(l -> l.getIdentifierFirstRep().getValue())
@@ -191,13 +188,19 @@ class CustomSearchParametersIT {
         .collect(Collectors.toSet());
   }
 
+  /** The identifier values of the demo territory's resources of one type. */
+  private <T extends Resource> Set<String> demoKeys(Class<T> type, Function<T, String> key) {
+    return territory.directory().stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .map(key)
+        .collect(Collectors.toSet());
+  }
+
   /** The demo territory's roles the search finds (other flows store roles of their own). */
   private Set<String> roleKeys(String url) {
     Set<String> demoRoles =
-        territory.directory().stream()
-            .filter(PractitionerRole.class::isInstance)
-            .map(r -> ((PractitionerRole) r).getIdentifierFirstRep().getValue())
-            .collect(Collectors.toSet());
+        demoKeys(PractitionerRole.class, r -> r.getIdentifierFirstRep().getValue());
     return searchAll(url).stream()
         .map(r -> ((PractitionerRole) r).getIdentifierFirstRep().getValue())
         .filter(demoRoles::contains)
