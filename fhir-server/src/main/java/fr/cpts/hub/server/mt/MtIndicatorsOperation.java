@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import fr.cpts.hub.profiles.HubIdentifiers;
 import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.config.HubOperationProvider;
+import fr.cpts.hub.server.config.HubTime;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -51,13 +52,13 @@ public class MtIndicatorsOperation implements HubOperationProvider {
         || end == null
         || !start.hasValue()
         || !end.hasValue()
-        || MtTime.day(end).isBefore(MtTime.day(start))) {
+        || HubTime.day(end).isBefore(HubTime.day(start))) {
       String message = "HUB-0840: give the period as start and end days (yyyy-mm-dd), start <= end";
       throw new InvalidRequestException(
           message, MtWorkflowInterceptor.outcome(message, "start", IssueType.REQUIRED));
     }
-    LocalDate first = MtTime.day(start);
-    LocalDate last = MtTime.day(end);
+    LocalDate first = HubTime.day(start);
+    LocalDate last = HubTime.day(end);
     List<Task> tasks =
         records.search(
             Task.class,
@@ -105,7 +106,7 @@ public class MtIndicatorsOperation implements HubOperationProvider {
       if (reached.get() == MtStep.ATTACHED
           && recorded.getExtensionByUrl("at") != null
           && recorded.getExtensionByUrl("at").getValue() instanceof DateTimeType at) {
-        attachedOn = MtTime.day(at);
+        attachedOn = HubTime.day(at);
       }
     }
     String gp = null;
@@ -127,10 +128,10 @@ public class MtIndicatorsOperation implements HubOperationProvider {
       // day it was last modified.
       attachedOn =
           task.hasLastModified()
-              ? MtTime.day(task.getLastModifiedElement())
-              : MtTime.day(task.getAuthoredOnElement());
+              ? HubTime.day(task.getLastModifiedElement())
+              : HubTime.day(task.getAuthoredOnElement());
     }
     return new MtIndicators.Request(
-        MtTime.day(task.getAuthoredOnElement()), step, attachedOn, ipa, gp);
+        HubTime.day(task.getAuthoredOnElement()), step, attachedOn, ipa, gp);
   }
 }

@@ -6,10 +6,10 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
-import fr.cpts.hub.profiles.FrExtensions;
 import fr.cpts.hub.profiles.HubIdentifiers;
 import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.config.HubOperationProvider;
+import fr.cpts.hub.server.directory.Places;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -120,10 +120,7 @@ public class MtMatchOperation implements HubOperationProvider {
     records.search(Location.class, "Location?address-insee-code=" + commune).stream()
         .forEach(l -> places.put(l.getIdElement().getIdPart(), l));
     Optional<double[]> centre =
-        places.values().stream()
-            .filter(Location::hasPosition)
-            .map(MtMatchOperation::point)
-            .findFirst();
+        places.values().stream().map(Places::point).flatMap(Optional::stream).findFirst();
     if (centre.isPresent()) {
       records
           .search(
@@ -132,7 +129,7 @@ public class MtMatchOperation implements HubOperationProvider {
           .forEach(l -> places.putIfAbsent(l.getIdElement().getIdPart(), l));
     }
     List<Candidate> candidates = new ArrayList<>();
-    for (List<String> chunk : chunks(new ArrayList<>(places.keySet()), 50)) {
+    for (List<String> chunk : Places.chunks(new ArrayList<>(places.keySet()), 50)) {
       String locations = chunk.stream().map(l -> "Location/" + l).collect(Collectors.joining(","));
       for (PractitionerRole role :
           records.search(
@@ -163,10 +160,8 @@ public class MtMatchOperation implements HubOperationProvider {
             new Candidate(
                 role,
                 place,
-                commune.equals(insee(place)),
-                centre.isPresent() && place.hasPosition()
-                    ? distanceKm(centre.get(), point(place))
-                    : Double.MAX_VALUE,
+                commune.equals(Places.insee(place)),
+                Places.distanceKm(centre, place),
                 left.orElse(Integer.MAX_VALUE)));
       }
     }
@@ -218,12 +213,8 @@ public class MtMatchOperation implements HubOperationProvider {
             .toList();
     return own.stream()
         .min(
-            Comparator.comparing((Location l) -> !commune.equals(insee(l)))
-                .thenComparingDouble(
-                    l ->
-                        centre.isPresent() && l.hasPosition()
-                            ? distanceKm(centre.get(), point(l))
-                            : Double.MAX_VALUE))
+            Comparator.comparing((Location l) -> !commune.equals(Places.insee(l)))
+                .thenComparingDouble(l -> Places.distanceKm(centre, l)))
         .orElse(null);
   }
 
@@ -256,7 +247,7 @@ public class MtMatchOperation implements HubOperationProvider {
                   case "elderly" -> age >= ELDERLY_FROM;
                   case "ald" -> situation.ald();
                   case "c2s" -> situation.c2s();
-                  case "same-commune" -> commune.equals(insee(place));
+                  case "same-commune" -> commune.equals(Places.insee(place));
                   default -> false;
                 });
   }
@@ -272,41 +263,6 @@ public class MtMatchOperation implements HubOperationProvider {
         .filter(a -> a != null && a.getValue() instanceof Reference)
         .map(a -> ((Reference) a.getValue()).getReferenceElement().getIdPart())
         .collect(Collectors.toSet());
-  }
-
-  private static String insee(Location place) {
-    Extension code =
-        place.hasAddress()
-            ? place.getAddress().getExtensionByUrl(FrExtensions.ADDRESS_INSEE_CODE)
-            : null;
-    return code != null && code.getValue() instanceof Coding coding ? coding.getCode() : null;
-  }
-
-  private static double[] point(Location place) {
-    return new double[] {
-      place.getPosition().getLatitude().doubleValue(),
-      place.getPosition().getLongitude().doubleValue()
-    };
-  }
-
-  /** Great-circle distance (haversine), for ordering the GPs HAPI's near search found. */
-  static double distanceKm(double[] a, double[] b) {
-    double lat1 = Math.toRadians(a[0]);
-    double lat2 = Math.toRadians(b[0]);
-    double dLat = lat2 - lat1;
-    double dLon = Math.toRadians(b[1] - a[1]);
-    double h =
-        Math.sin(dLat / 2) * Math.sin(dLat / 2)
-            + Math.cos(lat1) * Math.cos(lat2) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
-    return 2 * 6371.0 * Math.asin(Math.min(1, Math.sqrt(h)));
-  }
-
-  private static <T> List<List<T>> chunks(List<T> items, int size) {
-    List<List<T>> chunks = new ArrayList<>();
-    for (int i = 0; i < items.size(); i += size) {
-      chunks.add(items.subList(i, Math.min(items.size(), i + size)));
-    }
-    return chunks;
   }
 
   private record Candidate(

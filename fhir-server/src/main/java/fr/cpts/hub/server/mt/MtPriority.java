@@ -1,6 +1,7 @@
 package fr.cpts.hub.server.mt;
 
 import fr.cpts.hub.profiles.HubProfiles;
+import fr.cpts.hub.server.config.HubTime;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -87,7 +88,7 @@ public record MtPriority(int score, List<Reason> reasons, TaskPriority priority)
           "reason",
           new Coding(HubProfiles.CS_PRIORITY_RULE, reason.rule().code(), reason.explanation()));
     }
-    DateTimeType at = new DateTimeType(Date.from(computed), MtTime.PRECISION, MtTime.PARIS_TZ);
+    DateTimeType at = new DateTimeType(Date.from(computed), HubTime.PRECISION, HubTime.PARIS_TZ);
     extension.addExtension("computed", at);
   }
 }

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.config.HubStorageInterceptor;
+import fr.cpts.hub.server.config.HubTime;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
@@ -166,9 +167,9 @@ public class MtRequestIntakeInterceptor implements HubStorageInterceptor {
       merge(taskEntry, requestEntry, fiches.get(0), open.get(), situation, now, today);
     } else {
       if (!task.hasAuthoredOn()) {
-        task.setAuthoredOnElement(MtTime.dateTime(now));
+        task.setAuthoredOnElement(HubTime.dateTime(now));
       }
-      MtPriority.of(situation, MtTime.day(task.getAuthoredOnElement()), today).stamp(task, now);
+      MtPriority.of(situation, HubTime.day(task.getAuthoredOnElement()), today).stamp(task, now);
       task.setUserData(PRIORITISED, Boolean.TRUE);
     }
   }
@@ -201,11 +202,11 @@ public class MtRequestIntakeInterceptor implements HubStorageInterceptor {
     merged.setIdElement(new IdType("Task", open.getIdElement().getIdPart()));
     merged.addNote(
         new Annotation()
-            .setTimeElement(MtTime.dateTime(now))
+            .setTimeElement(HubTime.dateTime(now))
             .setText(
                 "Nouvelle demande du même patient reçue, fusionnée avec celle-ci (fiche de"
                     + " saisine ajoutée à la demande)"));
-    MtPriority.of(situation, MtTime.day(merged.getAuthoredOnElement()), today).stamp(merged, now);
+    MtPriority.of(situation, HubTime.day(merged.getAuthoredOnElement()), today).stamp(merged, now);
     merged.setUserData(PRIORITISED, Boolean.TRUE);
     taskEntry.setResource(merged);
     taskEntry

@@ -7,7 +7,9 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import fr.cpts.hub.profiles.HubProfiles;
+import fr.cpts.hub.server.config.HubOutcomes;
 import fr.cpts.hub.server.config.HubStorageInterceptor;
+import fr.cpts.hub.server.config.HubTime;
 import fr.cpts.hub.server.security.ClientIdentity;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,7 +20,6 @@ import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
@@ -87,7 +88,7 @@ public class MtWorkflowInterceptor implements HubStorageInterceptor {
           "Task.businessStatus");
     }
     if (!task.hasAuthoredOn()) {
-      task.setAuthoredOnElement(MtTime.dateTime(now));
+      task.setAuthoredOnElement(HubTime.dateTime(now));
     } else if (task.getAuthoredOn().toInstant().isAfter(now.plusSeconds(300))) {
       throw unprocessable(
           "HUB-0822: Task.authoredOn is in the future; send the date the request was made",
@@ -125,7 +126,7 @@ public class MtWorkflowInterceptor implements HubStorageInterceptor {
     } else {
       task.setStatus(to.status());
       task.setBusinessStatus(to.concept());
-      task.setLastModifiedElement(MtTime.dateTime(now));
+      task.setLastModifiedElement(HubTime.dateTime(now));
     }
     if (!to.isFinal()) {
       prioritise(task, now);
@@ -230,10 +231,10 @@ public class MtWorkflowInterceptor implements HubStorageInterceptor {
   private void enter(Task task, MtStep step, Reference actor, Instant now, RequestDetails request) {
     task.setStatus(step.status());
     task.setBusinessStatus(step.concept());
-    task.setLastModifiedElement(MtTime.dateTime(now));
+    task.setLastModifiedElement(HubTime.dateTime(now));
     Extension recorded = task.addExtension().setUrl(HubProfiles.EXT_WORKFLOW_STEP);
     recorded.addExtension("step", step.coding());
-    recorded.addExtension("at", MtTime.dateTime(now));
+    recorded.addExtension("at", HubTime.dateTime(now));
     if (actor != null && actor.hasReference()) {
       recorded.addExtension("actor", new Reference(actor.getReference()));
     }
@@ -253,7 +254,7 @@ public class MtWorkflowInterceptor implements HubStorageInterceptor {
       return;
     }
     LocalDate today = now.atZone(MtSituation.PARIS).toLocalDate();
-    MtPriority.of(records.situation(task, today), MtTime.day(task.getAuthoredOnElement()), today)
+    MtPriority.of(records.situation(task, today), HubTime.day(task.getAuthoredOnElement()), today)
         .stamp(task, now);
   }
 
@@ -263,13 +264,6 @@ public class MtWorkflowInterceptor implements HubStorageInterceptor {
   }
 
   static OperationOutcome outcome(String message, String expression, IssueType type) {
-    OperationOutcome outcome = new OperationOutcome();
-    outcome
-        .addIssue()
-        .setSeverity(IssueSeverity.ERROR)
-        .setCode(type)
-        .setDiagnostics(message)
-        .addExpression(expression);
-    return outcome;
+    return HubOutcomes.error(message, expression, type);
   }
 }
