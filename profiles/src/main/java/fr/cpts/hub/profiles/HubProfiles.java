@@ -26,6 +26,7 @@ public final class HubProfiles {
   public static final String DIAGNOSTIC_REPORT_IMAGING = SD + "hub-diagnostic-report-imaging";
   public static final String AUDIT_EVENT = SD + "hub-audit-event";
   public static final String COMMUNICATION_IMAGING = SD + "hub-communication-imaging";
+  public static final String COMMUNICATION_SNP = SD + "hub-communication-snp";
   public static final String QUESTIONNAIRE_RESPONSE = SD + "hub-questionnaire-response";
 
   /** Extension: accepts new patients as médecin traitant (accepting, capacity, since...). */
@@ -43,6 +44,12 @@ public final class HubProfiles {
   /** Extension on a Task: one step of its workflow (step, at, actor, client). */
   public static final String EXT_WORKFLOW_STEP = SD + "hub-workflow-step";
 
+  /** Extension on an SNP broadcast Task: one wave of alerts (wave, at, radius, alerted). */
+  public static final String EXT_SNP_WAVE = SD + "hub-snp-wave";
+
+  /** Extension on an SNP broadcast Task: one answer to its alerts (by, answer, at...). */
+  public static final String EXT_SNP_ANSWER = SD + "hub-snp-answer";
+
   /** The hub's intake form of a patient without a médecin traitant (fiche de saisine). */
   public static final String QUESTIONNAIRE_FICHE_SAISINE =
       HubIdentifiers.CANONICAL_BASE + "/Questionnaire/hub-fiche-saisine";
@@ -56,6 +63,8 @@ public final class HubProfiles {
   public static final String CS_PRIORITY_RULE = CS + "hub-priority-rule";
   public static final String CS_MT_STEP = CS + "hub-mt-step";
   public static final String CS_MOBILITY = CS + "hub-mobility";
+  public static final String CS_SNP_STEP = CS + "hub-snp-step";
+  public static final String CS_SNP_MESSAGE = CS + "hub-snp-message";
 
   /** Search parameter codes the hub adds to the base ones. */
   public static final String SP_SERVICE_TYPE_REFERENCE = "service-type-reference";

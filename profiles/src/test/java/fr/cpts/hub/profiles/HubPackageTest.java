@@ -35,11 +35,11 @@ class HubPackageTest {
   @Test
   void load_readsEveryResourceOfThePackage_withItsCounts() {
     assertThat(hubPackage.name()).isEqualTo("fr.cpts.hub");
-    assertThat(hubPackage.profiles()).hasSize(22);
-    assertThat(hubPackage.extensions()).hasSize(10);
-    assertThat(hubPackage.structureDefinitions()).hasSize(32);
-    assertThat(hubPackage.codeSystems()).hasSize(13);
-    assertThat(hubPackage.valueSets()).hasSize(14);
+    assertThat(hubPackage.profiles()).hasSize(23);
+    assertThat(hubPackage.extensions()).hasSize(12);
+    assertThat(hubPackage.structureDefinitions()).hasSize(35);
+    assertThat(hubPackage.codeSystems()).hasSize(15);
+    assertThat(hubPackage.valueSets()).hasSize(16);
     assertThat(hubPackage.searchParameters()).hasSize(7);
     assertThat(hubPackage.operationDefinitions())
         .extracting(o -> o.getUrl())
@@ -48,11 +48,13 @@ class HubPackageTest {
             "https://fhir.cpts-hub.fr/OperationDefinition/sas-outbox",
             "https://fhir.cpts-hub.fr/OperationDefinition/hl7v2-messages",
             "https://fhir.cpts-hub.fr/OperationDefinition/task-mt-match",
-            "https://fhir.cpts-hub.fr/OperationDefinition/mt-indicators");
+            "https://fhir.cpts-hub.fr/OperationDefinition/mt-indicators",
+            "https://fhir.cpts-hub.fr/OperationDefinition/task-snp-answer",
+            "https://fhir.cpts-hub.fr/OperationDefinition/snp-indicators");
     assertThat(hubPackage.questionnaires())
         .extracting(q -> q.getUrl())
         .containsExactly(HubProfiles.QUESTIONNAIRE_FICHE_SAISINE);
-    assertThat(hubPackage.resources()).hasSize(32 + 13 + 14 + 7 + 5 + 1);
+    assertThat(hubPackage.resources()).hasSize(35 + 15 + 16 + 7 + 7 + 1);
   }
 
   @Test
@@ -183,6 +185,11 @@ class HubPackageTest {
     HubProfileValidator validator = new HubProfileValidator(FHIR, hubPackage);
     Map<String, List<String>> byType = validator.profilesByType();
     assertThat(byType.get("ServiceRequest")).hasSize(3);
+    assertThat(byType.get("Communication"))
+        .containsExactlyInAnyOrder(
+            HubProfiles.COMMUNICATION_IMAGING, HubProfiles.COMMUNICATION_SNP);
+    assertThat(validator.select(new org.hl7.fhir.r4.model.Communication()).problem())
+        .startsWith("HUB-0301");
     assertThat(byType.get("Patient"))
         .containsExactlyInAnyOrder(HubProfiles.PATIENT, HubProfiles.PATIENT_INS);
     assertThat(validator.select(new org.hl7.fhir.r4.model.Patient()).profiles())
