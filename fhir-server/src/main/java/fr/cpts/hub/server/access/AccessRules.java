@@ -13,6 +13,9 @@ import fr.cpts.hub.server.imaging.Hl7v2MessagesOperation;
 import fr.cpts.hub.server.sas.outbox.SasOutboxOperation;
 import fr.cpts.hub.server.schedule.ScheduleImportIcsOperation;
 import fr.cpts.hub.server.security.ClientIdentity;
+import fr.cpts.hub.server.snp.SnpAnswerOperation;
+import fr.cpts.hub.server.snp.SnpIndicatorsOperation;
+import fr.cpts.hub.server.snp.SnpRequest;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
@@ -31,6 +34,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Slot;
+import org.hl7.fhir.r4.model.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +67,8 @@ final class AccessRules {
    * The CPTS's indicator operations (issues 6 and 7). Names of operations not built yet: an
    * operation of another name is refused until it is listed here.
    */
-  static final List<String> INDICATOR_OPERATIONS = List.of("$imaging-indicators", "$mt-indicators");
+  static final List<String> INDICATOR_OPERATIONS =
+      List.of("$imaging-indicators", "$mt-indicators", SnpIndicatorsOperation.OPERATION);
 
   /** User data key: set while the SAS fast path asks whether the whole answer may be shown. */
   static final String WHOLE_ANSWER_ONLY = AccessRules.class.getName() + ".wholeAnswerOnly";
@@ -101,7 +106,8 @@ final class AccessRules {
   /**
    * The SAS platform: searches the agendas and the directory; creates and updates regulator
    * accounts (the regulator profile, plain or conditional PUT); creates and updates Appointments on
-   * SNP slots. Nothing else.
+   * SNP slots; broadcasts SNP requests when no slot fits (creates the patient, the SNP
+   * ServiceRequest and its broadcast Task, follows them and their messages). Nothing else.
    */
   private void sasPlatform(IAuthRuleBuilder rules) {
     rules.allow("metadata").metadata().andThen();
@@ -121,6 +127,14 @@ final class AccessRules {
         .withAnyId()
         .withTester(tester((resource, request) -> onSnpSlotsOnly((Appointment) resource, request)))
         .andThen();
+    snpBroadcasts(rules);
+    rules
+        .allow("patients of SNP requests")
+        .create()
+        .resourcesOfType("Patient")
+        .withAnyId()
+        .andThen();
+    transactions(rules);
   }
 
   /**
@@ -176,6 +190,7 @@ final class AccessRules {
               }
             })
         .andThen();
+    snpAnswers(rules);
     transactions(rules);
   }
 
@@ -229,7 +244,8 @@ final class AccessRules {
       rules.allow("MT requests").read().resourcesOfType(type).withAnyId().andThen();
       rules.allow("MT requests").write().resourcesOfType(type).withAnyId().andThen();
     }
-    readAndWrite(rules, "ServiceRequest", (res, q) -> isMtRequest(res));
+    readAndWrite(rules, "ServiceRequest", (res, q) -> isMtRequest(res) || isSnpRequest(res));
+    readScoped(rules, "Communication", (res, q) -> isSnpMessage(res));
     rules.allow("audit trail").read().resourcesOfType("AuditEvent").withAnyId().andThen();
     for (String operation : List.of(SasOutboxOperation.NAME, Hl7v2MessagesOperation.NAME)) {
       rules
@@ -260,6 +276,29 @@ final class AccessRules {
    */
   private static void professional(IAuthRuleBuilder rules) {
     common(rules);
+    snpAnswers(rules);
+  }
+
+  /**
+   * Answering the SNP alerts: the operation itself checks that the caller acts for the role that
+   * answers (its structure's software, or the professional signed in).
+   */
+  private static void snpAnswers(IAuthRuleBuilder rules) {
+    rules
+        .allow("SNP answers")
+        .operation()
+        .named(SnpAnswerOperation.OPERATION)
+        .onInstancesOfType(Task.class)
+        .andAllowAllResponses()
+        .andThen();
+  }
+
+  /** Broadcasting SNP requests: their ServiceRequests, Tasks and messages, nothing else. */
+  private void snpBroadcasts(IAuthRuleBuilder rules) {
+    noConditionalCreate(rules, "ServiceRequest", "Task", "Communication", "Patient");
+    readAndWrite(rules, "ServiceRequest", (res, q) -> isSnpRequest(res));
+    readAndWrite(rules, "Task", (res, q) -> SnpRequest.isBroadcast(res));
+    readScoped(rules, "Communication", (res, q) -> isSnpMessage(res));
   }
 
   // ---- building blocks ------------------------------------------------------------------------
@@ -388,6 +427,20 @@ final class AccessRules {
     return resource instanceof ServiceRequest request
         && request.getMeta().getProfile().stream()
             .anyMatch(p -> HubProfiles.SERVICE_REQUEST_MT.equals(p.getValue()));
+  }
+
+  /** A ServiceRequest of the SNP profile (an unscheduled-care orientation). */
+  static boolean isSnpRequest(IBaseResource resource) {
+    return resource instanceof ServiceRequest request
+        && request.getMeta().getProfile().stream()
+            .anyMatch(p -> HubProfiles.SERVICE_REQUEST_SNP.equals(p.getValue()));
+  }
+
+  /** A message of a broadcast SNP request. */
+  static boolean isSnpMessage(IBaseResource resource) {
+    return resource instanceof Communication message
+        && message.getMeta().getProfile().stream()
+            .anyMatch(p -> HubProfiles.COMMUNICATION_SNP.equals(p.getValue()));
   }
 
   /** An Appointment all of whose slots (one at least) are SNP slots. */
