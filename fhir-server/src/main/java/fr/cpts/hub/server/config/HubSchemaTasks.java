@@ -179,5 +179,12 @@ public final class HubSchemaTasks extends BaseMigrationTasks<HubSchemaTasks.Rele
         .addIndex("20261221.5", "IDX_HUB_NOTIFICATION_SUB")
         .unique(false)
         .withColumns("SUBSCRIPTION_ID", "CREATED_AT");
+
+    // One row per identifier that must name one resource only (a Practitioner's IDNPS or SAS
+    // regulator UUID), keyed by a digest of system|value: the writes of that identifier lock its
+    // row and run one after the other (IdentifierLocks). Rows are never deleted.
+    Builder.BuilderAddTableByColumns identifierLocks =
+        v01.addTableByColumns("20261222.1", "HUB_IDENTIFIER_LOCK", "LOCK_KEY");
+    identifierLocks.addColumn("LOCK_KEY").nonNullable().type(ColumnTypeEnum.STRING, 64);
   }
 }

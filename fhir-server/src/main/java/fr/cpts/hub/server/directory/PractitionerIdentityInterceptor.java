@@ -12,6 +12,9 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.SasProfiles;
 import fr.cpts.hub.server.config.HubStorageInterceptor;
+import fr.cpts.hub.server.storage.IdentifierLocks;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
@@ -23,9 +26,16 @@ import org.springframework.stereotype.Component;
  * Practitioner already holds is refused with 409 and an OperationOutcome saying which and how to
  * update it instead ({@code PUT Practitioner?identifier=...}, as the SAS does for its regulator
  * accounts and GP software for its professionals). Conditional creates and updates that match the
- * existing one are untouched. The check is a search in the writing transaction, so two creates of
- * the same professional at the very same moment may both pass; the SAS and GP software publish by
- * conditional PUT, which HAPI serialises.
+ * existing one are untouched.
+ *
+ * <p>The check is a search in the writing transaction, made after locking each of these identifiers
+ * ({@link IdentifierLocks}): two writes of one identifier, even at the very same moment and on two
+ * nodes, run one after the other and the second sees the first's Practitioner (or is told 409 to
+ * try again). HAPI's own guard is not enough: the HFJ_RES_SEARCH_URL row that stops a second
+ * conditional create of one URL is deleted by the first update of the resource created, no-op or
+ * not ({@code BaseHapiFhirResourceDao.doUpdateForUpdateOrPatch}), so a conditional PUT that found
+ * nothing, then stored after another PUT had created and a third updated, made a second
+ * Practitioner.
  */
 @Component
 @Interceptor(order = PractitionerIdentityInterceptor.AFTER_VALIDATION)
@@ -38,9 +48,11 @@ public class PractitionerIdentityInterceptor implements HubStorageInterceptor {
       Set.of(FrIdentifiers.IDNPS, SasProfiles.SAS_REGULATOR_UUID);
 
   private final DaoRegistry daos;
+  private final IdentifierLocks locks;
 
-  public PractitionerIdentityInterceptor(DaoRegistry daos) {
+  public PractitionerIdentityInterceptor(DaoRegistry daos, IdentifierLocks locks) {
     this.daos = daos;
+    this.locks = locks;
   }
 
   @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER_VALIDATION)
@@ -57,11 +69,17 @@ public class PractitionerIdentityInterceptor implements HubStorageInterceptor {
     if (!(resource instanceof Practitioner practitioner)) {
       return;
     }
+    List<Identifier> unique =
+        practitioner.getIdentifier().stream()
+            .filter(i -> UNIQUE_SYSTEMS.contains(i.getSystem()) && i.hasValue())
+            .sorted(Comparator.comparing(Identifier::getSystem).thenComparing(Identifier::getValue))
+            .toList();
+    // Locks first, in one order (no two writers wait on each other), then the searches.
+    for (Identifier identifier : unique) {
+      lock(identifier);
+    }
     String self = practitioner.getIdElement().getIdPart();
-    for (Identifier identifier : practitioner.getIdentifier()) {
-      if (!UNIQUE_SYSTEMS.contains(identifier.getSystem()) || !identifier.hasValue()) {
-        continue;
-      }
+    for (Identifier identifier : unique) {
       SearchParameterMap map =
           SearchParameterMap.newSynchronous(
               Practitioner.SP_IDENTIFIER,
@@ -84,6 +102,19 @@ public class PractitionerIdentityInterceptor implements HubStorageInterceptor {
                   + identifier.getValue());
         }
       }
+    }
+  }
+
+  private void lock(Identifier identifier) {
+    try {
+      locks.lock(identifier.getSystem(), identifier.getValue());
+    } catch (IdentifierLocks.LockFailure e) {
+      throw new ResourceVersionConflictException(
+          "HUB-0432: another request is writing a Practitioner with the identifier "
+              + identifier.getSystem()
+              + "|"
+              + identifier.getValue()
+              + "; try again");
     }
   }
 }
