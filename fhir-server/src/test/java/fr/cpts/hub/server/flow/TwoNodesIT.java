@@ -6,10 +6,18 @@ import static org.assertj.core.api.Assertions.entry;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.zaxxer.hikari.HikariDataSource;
 import fr.cpts.hub.profiles.FrIdentifiers;
+import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.HubApplication;
 import fr.cpts.hub.server.notification.NotificationSender;
+import fr.cpts.hub.server.snp.SnpBroadcaster;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
@@ -18,6 +26,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Slot;
 import org.hl7.fhir.r4.model.Subscription;
+import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +43,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * node knows is missing on the other: fifty bookings of one slot spread over both nodes give one
  * appointment; a booking on one node is seen by the SAS search of the other; a change to a
  * professional made on one node is in the other's answer at once; a Subscription registered on one
- * node and a result stored on the other are notified by either.
+ * node and a result stored on the other are notified by either; SNP acceptances spread over both
+ * nodes have one winner, and either node sends a broadcast's waves.
  */
 @HubIntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -42,6 +52,7 @@ class TwoNodesIT {
 
   @LocalServerPort int port;
   @Autowired DataSource dataSource;
+  @Autowired SnpBroadcaster broadcaster;
 
   private ConfigurableApplicationContext secondNode;
   private int secondPort;
@@ -62,7 +73,8 @@ class TwoNodesIT {
                 "--hub.demo.enabled=false",
                 "--hub.schedule.extend-cron=-",
                 "--hub.sas.outbox.poll-interval=1h",
-                "--hub.notification.poll-interval=1h");
+                "--hub.notification.poll-interval=1h",
+                "--hub.snp.tick=1h");
     assertThat(secondNode.getBean(DataSource.class))
         .extracting(d -> ((HikariDataSource) d).getJdbcUrl())
         .isEqualTo(shared.getJdbcUrl());
@@ -103,6 +115,62 @@ class TwoNodesIT {
           .isEqualTo(1);
       assertThat(client.read().resource(Slot.class).withId(slot).execute().getStatus())
           .isEqualTo(Slot.SlotStatus.BUSY);
+    }
+  }
+
+  @Test
+  void snpAcceptancesOverBothNodes_oneWins_andEitherNodeSendsTheWaves() throws Exception {
+    IGenericClient client = HubClient.of(port);
+    SnpFixtures snp = new SnpFixtures(client);
+    MtFixtures.Place home = MtFixtures.Place.anywhere();
+    MtFixtures.gp(client, "SUR-PLACE", home, false, null);
+    List<MtFixtures.Gp> volunteers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      volunteers.add(snp.volunteer("VOLONTAIRE-" + i, home.north(1 + i * 0.5), "alerts"));
+    }
+    String request = snp.request(snp.patient(null), home, Duration.ofHours(40));
+    String task = snp.broadcastOf(request);
+    Instant now = Instant.now();
+    secondNode.getBean(SnpBroadcaster.class).advanceDue(now);
+    broadcaster.advanceDue(now);
+    Task broadcast = client.read().resource(Task.class).withId(task).execute();
+    assertThat(broadcast.getExtensionsByUrl(HubProfiles.EXT_SNP_WAVE))
+        .as("wave 1 (no médecin traitant) by the second node, wave 2 by the first")
+        .hasSize(2);
+
+    ExecutorService pool = Executors.newFixedThreadPool(volunteers.size());
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Integer>> runs = new ArrayList<>();
+    for (int i = 0; i < volunteers.size(); i++) {
+      MtFixtures.Gp gp = volunteers.get(i);
+      int node = i % 2 == 0 ? port : secondPort;
+      runs.add(
+          pool.submit(
+              () -> {
+                IGenericClient own = HubClient.of(node);
+                go.await();
+                return SnpFixtures.status(
+                    own, task, SnpFixtures.acceptAt(gp, Instant.now().plusSeconds(3600)));
+              }));
+    }
+    go.countDown();
+    List<Integer> statuses = new ArrayList<>();
+    for (Future<Integer> run : runs) {
+      statuses.add(run.get());
+    }
+    pool.shutdown();
+
+    assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+    assertThat(statuses).filteredOn(s -> s == 409).hasSize(volunteers.size() - 1);
+    for (int node : new int[] {port, secondPort}) {
+      assertThat(
+              HubClient.of(node)
+                  .search()
+                  .byUrl("Appointment?based-on=" + request + "&_summary=count")
+                  .returnBundle(Bundle.class)
+                  .execute()
+                  .getTotal())
+          .isEqualTo(1);
     }
   }
 
