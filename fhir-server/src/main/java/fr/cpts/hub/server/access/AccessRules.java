@@ -141,7 +141,8 @@ final class AccessRules {
    * Practice software of structure X: publishes X's professionals, roles, places, schedules and
    * slots; reads and writes X's appointments, orders and messages, reads X's results; creates
    * patients (without If-None-Exist, which would show someone else's); imports an agenda into X's
-   * schedules; reads the directory and the agendas.
+   * schedules; answers the SNP alerts of X's roles and subscribes to their messages
+   * (Communication?recipient=PractitionerRole/...); reads the directory and the agendas.
    */
   private void practiceSoftware(IAuthRuleBuilder rules, String x) {
     OrderSide side = OrderSide.REQUESTER;
@@ -191,6 +192,18 @@ final class AccessRules {
             })
         .andThen();
     snpAnswers(rules);
+    readAndWrite(
+        rules,
+        "Subscription",
+        (r, q) -> scope.isSubscription((org.hl7.fhir.r4.model.Subscription) r, x, q));
+    rules
+        .allow("delete own Subscription")
+        .delete()
+        .resourcesOfType("Subscription")
+        .withAnyId()
+        .withTester(
+            tester((r, q) -> scope.isSubscription((org.hl7.fhir.r4.model.Subscription) r, x, q)))
+        .andThen();
     transactions(rules);
   }
 

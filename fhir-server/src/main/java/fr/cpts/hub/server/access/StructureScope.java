@@ -1,5 +1,7 @@
 package fr.cpts.hub.server.access;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -255,6 +257,39 @@ public class StructureScope {
                         ImagingStudy.SP_ENDPOINT, new ReferenceParam(id)))
                 .stream()
                 .anyMatch(s -> isStudy((ImagingStudy) s, idnst, side, request)));
+  }
+
+  /**
+   * A Subscription to the messages of the structure's professionals: criteria {@code
+   * Communication?recipient=PractitionerRole/{id}[,...]} (other parameters may narrow it), every
+   * role named being the structure's. A notification carries the whole message, so nothing wider.
+   */
+  public boolean isSubscription(
+      org.hl7.fhir.r4.model.Subscription subscription, String idnst, RequestDetails request) {
+    String criteria = subscription.getCriteria();
+    int question = criteria == null ? -1 : criteria.indexOf('?');
+    if (question < 0 || !"Communication".equals(criteria.substring(0, question).trim())) {
+      return false;
+    }
+    List<String> roles = new ArrayList<>();
+    for (String parameter : criteria.substring(question + 1).split("&")) {
+      int equals = parameter.indexOf('=');
+      String name =
+          URLDecoder.decode(equals < 0 ? parameter : parameter.substring(0, equals), UTF_8);
+      if (!"recipient".equals(name)) {
+        continue;
+      }
+      String value = equals < 0 ? "" : URLDecoder.decode(parameter.substring(equals + 1), UTF_8);
+      for (String one : value.split(",")) {
+        roles.add(one.trim());
+      }
+    }
+    return !roles.isEmpty()
+        && roles.stream()
+            .allMatch(
+                role ->
+                    role.matches("PractitionerRole/[A-Za-z0-9\\-.]{1,64}")
+                        && isRole(new Reference(role), idnst, request));
   }
 
   public boolean isCommunication(

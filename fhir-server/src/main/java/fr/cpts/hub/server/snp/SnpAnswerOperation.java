@@ -163,7 +163,7 @@ public class SnpAnswerOperation implements HubOperationProvider {
     appointment.getMeta().addProfile(HubProfiles.APPOINTMENT);
     appointment.setStatus(Appointment.AppointmentStatus.BOOKED);
     appointment.addBasedOn(new Reference("ServiceRequest/" + request.getIdElement().getIdPart()));
-    appointment.setReasonCode(request.getReasonCode());
+    request.getReasonCode().forEach(r -> appointment.addReasonCode(r.copy()));
     appointment.setDescription(
         "Soins non programmés (Task/" + task.getIdElement().getIdPart() + ")");
     appointment.setCreated(Date.from(now));

@@ -14,6 +14,7 @@ import fr.cpts.hub.devpki.DevPkiFiles;
 import fr.cpts.hub.ig.IgExamples;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubIdentifiers;
+import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.access.AccessRulesInterceptor;
 import fr.cpts.hub.server.access.InsecureModeWarning;
 import fr.cpts.hub.server.sas.outbox.SasOutboxOperation;
@@ -46,6 +47,7 @@ import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Endpoint;
@@ -64,6 +66,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Slot;
+import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +105,7 @@ class AccessRulesIT {
           "lgc.autre-editeur.dev.cpts-hub");
 
   @Autowired DataSource dataSource;
+  @Autowired fr.cpts.hub.server.snp.SnpBroadcaster broadcaster;
   @LocalServerPort int openPort;
 
   private DevPkiFiles.Generated pki;
@@ -383,6 +387,88 @@ class AccessRulesIT {
   }
 
   // ---- radiology --------------------------------------------------------------------------------
+
+  @Test
+  void snp_theSasBroadcasts_xsSoftwareAnswersAndSubscribesForItsOwnRole_only() {
+    // roleX takes SNP alerts; the patient's médecin traitant is roleX.
+    PractitionerRole volunteer =
+        open.read().resource(PractitionerRole.class).withId(roleX).execute();
+    volunteer
+        .addExtension()
+        .setUrl(HubProfiles.EXT_SNP_PARTICIPATION)
+        .addExtension("participating", new org.hl7.fhir.r4.model.BooleanType(true))
+        .addExtension("mode", new Coding(HubProfiles.CS_SNP_MODE, "alerts", null));
+    open.update().resource(volunteer).execute();
+    MtFixtures.Gp gp =
+        new MtFixtures.Gp(
+            new IdType(roleX).getIdPart(), new IdType(practitionerX).getIdPart(), null);
+
+    IGenericClient sas = secure(DevPkiFiles.SAS_PLATFORM.id());
+    SnpFixtures broadcasting = new SnpFixtures(sas);
+    String request =
+        broadcasting.request(
+            broadcasting.patient(gp), MtFixtures.Place.anywhere(), Duration.ofHours(40));
+    String task = broadcasting.broadcastOf(request);
+    broadcaster.advanceDue(Instant.now());
+    assertThat(
+            open.read()
+                .resource(Task.class)
+                .withId(task)
+                .execute()
+                .getExtensionsByUrl(HubProfiles.EXT_SNP_WAVE))
+        .hasSize(1);
+
+    IGenericClient softwareX = secure(DevPkiFiles.GP_SOFTWARE.id());
+    IGenericClient softwareY = secure(GP_Y.id());
+    Parameters accept = SnpFixtures.acceptAt(gp, Instant.now().plusSeconds(3600));
+    assertThatThrownBy(() -> SnpFixtures.answer(softwareY, task, accept))
+        .isInstanceOfSatisfying(
+            BaseServerResponseException.class,
+            e -> {
+              assertThat(e.getStatusCode()).isEqualTo(403);
+              assertThat(
+                      ((OperationOutcome) e.getOperationOutcome())
+                          .getIssueFirstRep()
+                          .getDiagnostics())
+                  .startsWith("HUB-0449");
+            });
+    Parameters answered = SnpFixtures.answer(softwareX, task, accept);
+    assertThat(answered.getParameter("appointment")).isNotNull();
+    assertThat(
+            softwareX
+                .search()
+                .byUrl("Communication?recipient=" + roleX)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry())
+        .as("X's software reads the alert of X's role")
+        .isNotEmpty();
+
+    org.hl7.fhir.r4.model.Subscription mine = alertsOf(roleX);
+    org.hl7.fhir.r4.model.IdType subscription =
+        (org.hl7.fhir.r4.model.IdType) softwareX.create().resource(mine).execute().getId();
+    assertRefused(() -> softwareX.create().resource(alertsOf(roleY)).execute(), "0550");
+    org.hl7.fhir.r4.model.Subscription wider = alertsOf(roleX);
+    wider.setCriteria("Communication?category=" + HubProfiles.CS_SNP_MESSAGE + "|alert");
+    assertRefused(() -> softwareX.create().resource(wider).execute(), "0550");
+    assertRefused(
+        () -> softwareY.delete().resourceById(subscription.toUnqualifiedVersionless()).execute(),
+        "0550");
+    softwareX.delete().resourceById(subscription.toUnqualifiedVersionless()).execute();
+  }
+
+  private static org.hl7.fhir.r4.model.Subscription alertsOf(String role) {
+    org.hl7.fhir.r4.model.Subscription subscription = new org.hl7.fhir.r4.model.Subscription();
+    subscription.setStatus(org.hl7.fhir.r4.model.Subscription.SubscriptionStatus.REQUESTED);
+    subscription.setReason("Alertes SNP");
+    subscription.setCriteria("Communication?recipient=" + role);
+    subscription
+        .getChannel()
+        .setType(org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType.RESTHOOK)
+        .setEndpoint("https://cabinet.example.fr/alertes")
+        .setPayload("application/fhir+json");
+    return subscription;
+  }
 
   @Test
   void radiology_itsDevicesAgendas_ordersAddressedToIt_andResults() {
