@@ -393,11 +393,10 @@ class AccessRulesIT {
     // roleX takes SNP alerts; the patient's médecin traitant is roleX.
     PractitionerRole volunteer =
         open.read().resource(PractitionerRole.class).withId(roleX).execute();
-    volunteer
-        .addExtension()
-        .setUrl(HubProfiles.EXT_SNP_PARTICIPATION)
-        .addExtension("participating", new org.hl7.fhir.r4.model.BooleanType(true))
-        .addExtension("mode", new Coding(HubProfiles.CS_SNP_MODE, "alerts", null));
+    org.hl7.fhir.r4.model.Extension snp =
+        volunteer.addExtension().setUrl(HubProfiles.EXT_SNP_PARTICIPATION);
+    snp.addExtension("participating", new org.hl7.fhir.r4.model.BooleanType(true));
+    snp.addExtension("mode", new Coding(HubProfiles.CS_SNP_MODE, "alerts", null));
     open.update().resource(volunteer).execute();
     MtFixtures.Gp gp =
         new MtFixtures.Gp(
