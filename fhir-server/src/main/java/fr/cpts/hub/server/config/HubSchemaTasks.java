@@ -186,5 +186,12 @@ public final class HubSchemaTasks extends BaseMigrationTasks<HubSchemaTasks.Rele
     Builder.BuilderAddTableByColumns identifierLocks =
         v01.addTableByColumns("20261222.1", "HUB_IDENTIFIER_LOCK", "LOCK_KEY");
     identifierLocks.addColumn("LOCK_KEY").nonNullable().type(ColumnTypeEnum.STRING, 64);
+
+    // A Subscription's channel type: rest-hook ones are sent by any node, websocket ones by the
+    // node a client is bound to (null: rest-hook, as every Subscription was before).
+    v01.onTable("HUB_SUBSCRIPTION")
+        .addColumn("20261223.1", "CHANNEL")
+        .nullable()
+        .type(ColumnTypeEnum.STRING, 16);
   }
 }

@@ -95,7 +95,10 @@ public class NotificationOutbox {
         owner);
   }
 
-  /** Pending notifications due at {@code now} and not leased, oldest first. */
+  /**
+   * Pending notifications due at {@code now} and not leased, oldest first, but those of websocket
+   * Subscriptions (sent by the node their client is bound to: {@link #dueFor}).
+   */
   public List<Notification> due(Instant now, int limit) {
     return jdbc.query(
         "SELECT "
@@ -103,12 +106,38 @@ public class NotificationOutbox {
             + " FROM "
             + TABLE
             + " WHERE STATE = 'PENDING' AND NEXT_ATTEMPT_AT <= ? AND (LEASE_UNTIL IS NULL OR"
-            + " LEASE_UNTIL < ?) ORDER BY CREATED_AT FETCH FIRST "
+            + " LEASE_UNTIL < ?) AND SUBSCRIPTION_ID NOT IN (SELECT SUBSCRIPTION_ID FROM"
+            + " HUB_SUBSCRIPTION WHERE CHANNEL = ?) ORDER BY CREATED_AT FETCH FIRST "
             + limit
             + " ROWS ONLY",
         NotificationOutbox::notification,
         Timestamp.from(now),
-        Timestamp.from(now));
+        Timestamp.from(now),
+        SubscriptionIndex.WEBSOCKET);
+  }
+
+  /** Pending notifications of these Subscriptions, due at {@code now}, not leased, oldest first. */
+  public List<Notification> dueFor(List<String> subscriptionIds, Instant now, int limit) {
+    if (subscriptionIds.isEmpty()) {
+      return List.of();
+    }
+    String marks = String.join(", ", java.util.Collections.nCopies(subscriptionIds.size(), "?"));
+    List<Object> arguments = new ArrayList<>(subscriptionIds);
+    arguments.add(Timestamp.from(now));
+    arguments.add(Timestamp.from(now));
+    return jdbc.query(
+        "SELECT "
+            + COLUMNS
+            + " FROM "
+            + TABLE
+            + " WHERE STATE = 'PENDING' AND SUBSCRIPTION_ID IN ("
+            + marks
+            + ") AND NEXT_ATTEMPT_AT <= ? AND (LEASE_UNTIL IS NULL OR LEASE_UNTIL < ?) ORDER BY"
+            + " CREATED_AT FETCH FIRST "
+            + limit
+            + " ROWS ONLY",
+        NotificationOutbox::notification,
+        arguments.toArray());
   }
 
   /** Notifications, newest first, optionally of one subscription and of one state. */

@@ -23,24 +23,33 @@ public class SubscriptionIndex {
     this.jdbc = jdbc;
   }
 
-  /** Records a Subscription's current version, in the caller's transaction. */
-  public void put(String subscriptionId, String resourceType, String criteria, String status) {
+  /** The channel type of the Subscriptions sent to the clients bound over a websocket. */
+  public static final String WEBSOCKET = "websocket";
+
+  /**
+   * Records a Subscription's current version, in the caller's transaction; {@code channel} is its
+   * channel type's code ({@code rest-hook}, {@code websocket}).
+   */
+  public void put(
+      String subscriptionId, String resourceType, String criteria, String status, String channel) {
     int updated =
         jdbc.update(
-            "UPDATE HUB_SUBSCRIPTION SET RESOURCE_TYPE = ?, CRITERIA = ?, STATUS = ? WHERE"
-                + " SUBSCRIPTION_ID = ?",
+            "UPDATE HUB_SUBSCRIPTION SET RESOURCE_TYPE = ?, CRITERIA = ?, STATUS = ?, CHANNEL = ?"
+                + " WHERE SUBSCRIPTION_ID = ?",
             resourceType,
             criteria,
             status,
+            channel,
             subscriptionId);
     if (updated == 0) {
       jdbc.update(
-          "INSERT INTO HUB_SUBSCRIPTION (SUBSCRIPTION_ID, RESOURCE_TYPE, CRITERIA, STATUS) VALUES"
-              + " (?, ?, ?, ?)",
+          "INSERT INTO HUB_SUBSCRIPTION (SUBSCRIPTION_ID, RESOURCE_TYPE, CRITERIA, STATUS,"
+              + " CHANNEL) VALUES (?, ?, ?, ?, ?)",
           subscriptionId,
           resourceType,
           criteria,
-          status);
+          status,
+          channel);
     }
   }
 

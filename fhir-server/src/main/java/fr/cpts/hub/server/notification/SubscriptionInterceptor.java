@@ -86,6 +86,7 @@ public class SubscriptionInterceptor implements HubStorageInterceptor {
         subscription.getIdElement().getIdPart(),
         SubscriptionRules.resourceTypeOf(subscription.getCriteria()),
         subscription.getCriteria(),
-        subscription.hasStatus() ? subscription.getStatus().toCode() : "off");
+        subscription.hasStatus() ? subscription.getStatus().toCode() : "off",
+        subscription.getChannel().hasType() ? subscription.getChannel().getType().toCode() : null);
   }
 }

@@ -22,9 +22,11 @@ import org.springframework.stereotype.Component;
 /**
  * What the hub accepts as a Subscription: a {@code rest-hook} channel to an absolute http(s)
  * endpoint (https only, in secure mode or as configured), with an empty payload or {@code
- * application/fhir+json}, headers of the form {@code Name: value}, and criteria {@code Type?params}
- * on a type the hub stores, whose parameters HAPI can parse. Anything else is refused with 422 and
- * an OperationOutcome quoting a {@code HUB-10xx} code, before anything is stored.
+ * application/fhir+json}, headers of the form {@code Name: value}; or a {@code websocket} channel
+ * (the client binds to it on {@code /websocket}; endpoint, payload and headers unused); and
+ * criteria {@code Type?params} on a type the hub stores, whose parameters HAPI can parse. Anything
+ * else is refused with 422 and an OperationOutcome quoting a {@code HUB-10xx} code, before anything
+ * is stored.
  */
 @Component
 public class SubscriptionRules {
@@ -67,11 +69,15 @@ public class SubscriptionRules {
    */
   public void check(Subscription subscription) {
     Subscription.SubscriptionChannelComponent channel = subscription.getChannel();
+    if (channel.getType() == SubscriptionChannelType.WEBSOCKET) {
+      checkCriteria(subscription.getCriteria());
+      return;
+    }
     if (channel.getType() != SubscriptionChannelType.RESTHOOK) {
       throw refused(
           "HUB-1001",
           "Subscription.channel.type",
-          "the hub notifies through rest-hook channels only; got "
+          "the hub notifies through rest-hook and websocket channels; got "
               + (channel.hasType() ? channel.getType().toCode() : "none"));
     }
     checkEndpoint(channel.getEndpoint());

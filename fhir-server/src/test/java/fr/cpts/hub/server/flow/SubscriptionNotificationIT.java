@@ -375,7 +375,7 @@ class SubscriptionNotificationIT {
 
     assertRefused(
         "HUB-1001",
-        subscription(criteria, receiver).setChannel(channel(SubscriptionChannelType.WEBSOCKET)));
+        subscription(criteria, receiver).setChannel(channel(SubscriptionChannelType.EMAIL)));
     assertRefused(
         "HUB-1002",
         with(subscription(criteria, receiver), s -> s.getChannel().setEndpoint("notify-me")));
