@@ -393,6 +393,7 @@ class AccessRulesIT {
     // roleX takes SNP alerts; the patient's médecin traitant is roleX.
     PractitionerRole volunteer =
         open.read().resource(PractitionerRole.class).withId(roleX).execute();
+    volunteer.getExtension().removeIf(e -> HubProfiles.EXT_SNP_PARTICIPATION.equals(e.getUrl()));
     org.hl7.fhir.r4.model.Extension snp =
         volunteer.addExtension().setUrl(HubProfiles.EXT_SNP_PARTICIPATION);
     snp.addExtension("participating", new org.hl7.fhir.r4.model.BooleanType(true));
