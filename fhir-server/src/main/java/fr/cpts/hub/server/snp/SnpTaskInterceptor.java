@@ -67,8 +67,11 @@ public class SnpTaskInterceptor implements HubStorageInterceptor {
     this.clock = clock;
   }
 
-  /** A request for the hub's own writes of broadcast Tasks. */
-  static SystemRequestDetails byTheHub() {
+  /**
+   * A request for the hub's own writes of broadcast Tasks, which it has built itself: not checked
+   * as a client's (the profile validation still applies).
+   */
+  public static SystemRequestDetails byTheHub() {
     SystemRequestDetails request = new SystemRequestDetails();
     request.getUserData().put(MOVED_BY_THE_HUB, Boolean.TRUE);
     return request;
@@ -76,7 +79,7 @@ public class SnpTaskInterceptor implements HubStorageInterceptor {
 
   @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = ORDER)
   public void created(IBaseResource resource, RequestDetails request) {
-    if (!SnpRequest.isBroadcast(resource)) {
+    if (!SnpRequest.isBroadcast(resource) || movedByTheHub(request)) {
       return;
     }
     Task task = (Task) resource;
@@ -162,7 +165,7 @@ public class SnpTaskInterceptor implements HubStorageInterceptor {
               + " Task",
           "Task.code");
     }
-    if (request != null && Boolean.TRUE.equals(request.getUserData().get(MOVED_BY_THE_HUB))) {
+    if (movedByTheHub(request)) {
       return;
     }
     Task before = (Task) previous;
@@ -191,6 +194,11 @@ public class SnpTaskInterceptor implements HubStorageInterceptor {
     task.setOwner(null);
     SnpRequest.enter(task, SnpStep.CANCELLED, now);
     messages.closed(task, List.copyOf(SnpRequest.alerted(before)), "annulée", now);
+  }
+
+  private static boolean movedByTheHub(RequestDetails request) {
+    return request instanceof SystemRequestDetails
+        && Boolean.TRUE.equals(request.getUserData().get(MOVED_BY_THE_HUB));
   }
 
   static boolean isSnpRequest(ServiceRequest request) {

@@ -15,6 +15,8 @@ import fr.cpts.hub.ig.IgExamples.Example;
 import fr.cpts.hub.ig.IgExamples.Outcome;
 import fr.cpts.hub.profiles.HubIdentifiers;
 import fr.cpts.hub.profiles.HubProfiles;
+import fr.cpts.hub.server.snp.SnpRequest;
+import fr.cpts.hub.server.snp.SnpTaskInterceptor;
 import java.util.List;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -25,6 +27,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Slot;
+import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,13 +57,15 @@ class ProfileEnforcementIT {
   }
 
   /**
-   * Stores a valid example as its sender would: through the REST API, except an AuditEvent, which
-   * only the hub writes (clients get 403, AuditTrailIT): through HAPI's DAO, validated all the
-   * same.
+   * Stores a valid example as its sender would: through the REST API, except what only the hub
+   * writes, through HAPI's DAO, validated all the same: an AuditEvent (clients get 403,
+   * AuditTrailIT) and an SNP broadcast past its first step (the hub moves it, SnpBroadcastIT).
    */
   private void store(Resource resource) {
     if (resource instanceof AuditEvent event) {
       daos.getResourceDao(AuditEvent.class).update(event, new SystemRequestDetails());
+    } else if (SnpRequest.isBroadcast(resource)) {
+      daos.getResourceDao(Task.class).update((Task) resource, SnpTaskInterceptor.byTheHub());
     } else {
       client.update().resource(resource).execute();
     }
