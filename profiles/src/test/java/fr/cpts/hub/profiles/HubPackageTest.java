@@ -50,11 +50,12 @@ class HubPackageTest {
             "https://fhir.cpts-hub.fr/OperationDefinition/task-mt-match",
             "https://fhir.cpts-hub.fr/OperationDefinition/mt-indicators",
             "https://fhir.cpts-hub.fr/OperationDefinition/task-snp-answer",
-            "https://fhir.cpts-hub.fr/OperationDefinition/snp-indicators");
+            "https://fhir.cpts-hub.fr/OperationDefinition/snp-indicators",
+            "https://fhir.cpts-hub.fr/OperationDefinition/imaging-indicators");
     assertThat(hubPackage.questionnaires())
         .extracting(q -> q.getUrl())
         .containsExactly(HubProfiles.QUESTIONNAIRE_FICHE_SAISINE);
-    assertThat(hubPackage.resources()).hasSize(35 + 15 + 16 + 7 + 7 + 1);
+    assertThat(hubPackage.resources()).hasSize(35 + 15 + 16 + 7 + 8 + 1);
   }
 
   @Test

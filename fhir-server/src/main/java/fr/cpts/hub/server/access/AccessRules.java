@@ -10,6 +10,8 @@ import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.profiles.SasProfiles;
 import fr.cpts.hub.server.access.StructureScope.OrderSide;
 import fr.cpts.hub.server.imaging.Hl7v2MessagesOperation;
+import fr.cpts.hub.server.imaging.ImagingIndicatorsOperation;
+import fr.cpts.hub.server.mt.MtIndicatorsOperation;
 import fr.cpts.hub.server.sas.outbox.SasOutboxOperation;
 import fr.cpts.hub.server.schedule.ScheduleImportIcsOperation;
 import fr.cpts.hub.server.security.ClientIdentity;
@@ -63,12 +65,12 @@ final class AccessRules {
   /** Agendas: readable by every identified client, and by the SAS platform. */
   static final List<String> AGENDAS = List.of("Schedule", "Slot");
 
-  /**
-   * The CPTS's indicator operations (issues 6 and 7). Names of operations not built yet: an
-   * operation of another name is refused until it is listed here.
-   */
+  /** The CPTS's indicator operations (issues 6, 7 and 8). */
   static final List<String> INDICATOR_OPERATIONS =
-      List.of("$imaging-indicators", "$mt-indicators", SnpIndicatorsOperation.OPERATION);
+      List.of(
+          ImagingIndicatorsOperation.OPERATION,
+          MtIndicatorsOperation.OPERATION,
+          SnpIndicatorsOperation.OPERATION);
 
   /** User data key: set while the SAS fast path asks whether the whole answer may be shown. */
   static final String WHOLE_ANSWER_ONLY = AccessRules.class.getName() + ".wholeAnswerOnly";
