@@ -76,9 +76,11 @@ final class AccessRules {
   static final String WHOLE_ANSWER_ONLY = AccessRules.class.getName() + ".wholeAnswerOnly";
 
   private final StructureScope scope;
+  private final SlotReservations reservations;
 
-  AccessRules(StructureScope scope) {
+  AccessRules(StructureScope scope, SlotReservations reservations) {
     this.scope = scope;
+    this.reservations = reservations;
   }
 
   /** No credential at all while security is on: the public directory and /metadata. */
@@ -94,7 +96,7 @@ final class AccessRules {
     IAuthRuleBuilder rules = new RuleBuilder();
     switch (client.role()) {
       case SAS_PLATFORM -> sasPlatform(rules);
-      case GP_SOFTWARE -> practiceSoftware(rules, client.idnst());
+      case GP_SOFTWARE -> practiceSoftware(rules, client);
       case RADIOLOGY -> radiology(rules, client.idnst());
       case CPTS_CONSOLE -> cptsConsole(rules);
       case PROFESSIONAL -> professional(rules);
@@ -146,7 +148,8 @@ final class AccessRules {
    * schedules; answers the SNP alerts of X's roles and subscribes to their messages
    * (Communication?recipient=PractitionerRole/...); reads the directory and the agendas.
    */
-  private void practiceSoftware(IAuthRuleBuilder rules, String x) {
+  private void practiceSoftware(IAuthRuleBuilder rules, ClientIdentity client) {
+    String x = client.idnst();
     OrderSide side = OrderSide.REQUESTER;
     common(rules);
     noConditionalCreate(
@@ -163,7 +166,12 @@ final class AccessRules {
     writeAndDelete(rules, "Location", (r, q) -> scope.isLocation((Location) r, x, q));
     writeAndDelete(rules, "Schedule", (r, q) -> scope.isSchedule((Schedule) r, x, q));
     writeAndDelete(rules, "Slot", (r, q) -> scope.isSlot((Slot) r, x, q));
-    readAndWrite(rules, "Appointment", (r, q) -> scope.isAppointment((Appointment) r, x, side, q));
+    readAndWrite(
+        rules,
+        "Appointment",
+        (r, q) ->
+            scope.isAppointment((Appointment) r, x, side, q)
+                && reservations.mayBook((Appointment) r, client, q));
     readAndWrite(rules, "ServiceRequest", (r, q) -> scope.isOrder((ServiceRequest) r, x, side, q));
     readAndWrite(
         rules, "Communication", (r, q) -> scope.isCommunication((Communication) r, x, side, q));

@@ -33,8 +33,7 @@ import org.springframework.stereotype.Component;
  * order, {@code hub-service-request-imaging}, neither cancelled nor entered in error, by the month
  * of their start in Paris) and the distinct prescribers of their orders (a PractitionerRole counts
  * as its Practitioner). Found by a HAPI search on the Appointments' date with their orders
- * included. 400 HUB-0650 for a missing, malformed or inverted period, or one longer than 24
- * months.
+ * included. 400 HUB-0650 for a missing, malformed or inverted period, or one longer than 24 months.
  */
 @Component
 public class ImagingIndicatorsOperation implements HubOperationProvider {
@@ -139,9 +138,7 @@ public class ImagingIndicatorsOperation implements HubOperationProvider {
             records
                 .read(PractitionerRole.class, requester)
                 .filter(PractitionerRole::hasPractitioner)
-                .map(
-                    p ->
-                        "Practitioner/" + p.getPractitioner().getReferenceElement().getIdPart())
+                .map(p -> "Practitioner/" + p.getPractitioner().getReferenceElement().getIdPart())
                 .orElse(r));
   }
 

@@ -49,8 +49,7 @@ class ImagingIndicatorsIT {
     Parameters out = indicators(client, "2032-05", "2032-07");
 
     assertThat(months(out)).containsExactly("2032-05=2", "2032-06=1", "2032-07=0");
-    assertThat(((IntegerType) out.getParameter("appointments").getValue()).getValue())
-        .isEqualTo(3);
+    assertThat(((IntegerType) out.getParameter("appointments").getValue()).getValue()).isEqualTo(3);
     assertThat(((IntegerType) out.getParameter("prescribers").getValue()).getValue())
         .as("the practitioners of a and b")
         .isEqualTo(2);
