@@ -94,7 +94,7 @@ class IgSiteRendererTest {
             new ByteArrayInputStream(Files.readAllBytes(site.resolve("package.tgz"))));
     assertThat(npm.name()).isEqualTo("fr.cpts.hub.ig");
     assertThat(npm.fhirVersion()).isEqualTo("4.0.1");
-    assertThat(npm.listResources("StructureDefinition")).hasSize(35);
+    assertThat(npm.listResources("StructureDefinition")).hasSize(36);
     assertThat(npm.list("example")).hasSize(IgExamples.ofOutcome(Outcome.VALID).size());
   }
 

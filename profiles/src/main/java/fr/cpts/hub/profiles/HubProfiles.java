@@ -50,6 +50,9 @@ public final class HubProfiles {
   /** Extension on an SNP broadcast Task: one answer to its alerts (by, answer, at...). */
   public static final String EXT_SNP_ANSWER = SD + "hub-snp-answer";
 
+  /** Extension on a HealthcareService: to whom its schedules' slots are reserved. */
+  public static final String EXT_RESERVED_TO = SD + "hub-reserved-to";
+
   /** The hub's intake form of a patient without a médecin traitant (fiche de saisine). */
   public static final String QUESTIONNAIRE_FICHE_SAISINE =
       HubIdentifiers.CANONICAL_BASE + "/Questionnaire/hub-fiche-saisine";

@@ -36,8 +36,8 @@ class HubPackageTest {
   void load_readsEveryResourceOfThePackage_withItsCounts() {
     assertThat(hubPackage.name()).isEqualTo("fr.cpts.hub");
     assertThat(hubPackage.profiles()).hasSize(23);
-    assertThat(hubPackage.extensions()).hasSize(12);
-    assertThat(hubPackage.structureDefinitions()).hasSize(35);
+    assertThat(hubPackage.extensions()).hasSize(13);
+    assertThat(hubPackage.structureDefinitions()).hasSize(36);
     assertThat(hubPackage.codeSystems()).hasSize(15);
     assertThat(hubPackage.valueSets()).hasSize(16);
     assertThat(hubPackage.searchParameters()).hasSize(7);
@@ -50,11 +50,12 @@ class HubPackageTest {
             "https://fhir.cpts-hub.fr/OperationDefinition/task-mt-match",
             "https://fhir.cpts-hub.fr/OperationDefinition/mt-indicators",
             "https://fhir.cpts-hub.fr/OperationDefinition/task-snp-answer",
-            "https://fhir.cpts-hub.fr/OperationDefinition/snp-indicators");
+            "https://fhir.cpts-hub.fr/OperationDefinition/snp-indicators",
+            "https://fhir.cpts-hub.fr/OperationDefinition/imaging-indicators");
     assertThat(hubPackage.questionnaires())
         .extracting(q -> q.getUrl())
         .containsExactly(HubProfiles.QUESTIONNAIRE_FICHE_SAISINE);
-    assertThat(hubPackage.resources()).hasSize(35 + 15 + 16 + 7 + 7 + 1);
+    assertThat(hubPackage.resources()).hasSize(36 + 15 + 16 + 7 + 8 + 1);
   }
 
   @Test

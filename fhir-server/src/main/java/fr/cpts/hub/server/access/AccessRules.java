@@ -10,6 +10,8 @@ import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.profiles.SasProfiles;
 import fr.cpts.hub.server.access.StructureScope.OrderSide;
 import fr.cpts.hub.server.imaging.Hl7v2MessagesOperation;
+import fr.cpts.hub.server.imaging.ImagingIndicatorsOperation;
+import fr.cpts.hub.server.mt.MtIndicatorsOperation;
 import fr.cpts.hub.server.sas.outbox.SasOutboxOperation;
 import fr.cpts.hub.server.schedule.ScheduleImportIcsOperation;
 import fr.cpts.hub.server.security.ClientIdentity;
@@ -63,20 +65,22 @@ final class AccessRules {
   /** Agendas: readable by every identified client, and by the SAS platform. */
   static final List<String> AGENDAS = List.of("Schedule", "Slot");
 
-  /**
-   * The CPTS's indicator operations (issues 6 and 7). Names of operations not built yet: an
-   * operation of another name is refused until it is listed here.
-   */
+  /** The CPTS's indicator operations (issues 6, 7 and 8). */
   static final List<String> INDICATOR_OPERATIONS =
-      List.of("$imaging-indicators", "$mt-indicators", SnpIndicatorsOperation.OPERATION);
+      List.of(
+          ImagingIndicatorsOperation.OPERATION,
+          MtIndicatorsOperation.OPERATION,
+          SnpIndicatorsOperation.OPERATION);
 
   /** User data key: set while the SAS fast path asks whether the whole answer may be shown. */
   static final String WHOLE_ANSWER_ONLY = AccessRules.class.getName() + ".wholeAnswerOnly";
 
   private final StructureScope scope;
+  private final SlotReservations reservations;
 
-  AccessRules(StructureScope scope) {
+  AccessRules(StructureScope scope, SlotReservations reservations) {
     this.scope = scope;
+    this.reservations = reservations;
   }
 
   /** No credential at all while security is on: the public directory and /metadata. */
@@ -92,7 +96,7 @@ final class AccessRules {
     IAuthRuleBuilder rules = new RuleBuilder();
     switch (client.role()) {
       case SAS_PLATFORM -> sasPlatform(rules);
-      case GP_SOFTWARE -> practiceSoftware(rules, client.idnst());
+      case GP_SOFTWARE -> practiceSoftware(rules, client);
       case RADIOLOGY -> radiology(rules, client.idnst());
       case CPTS_CONSOLE -> cptsConsole(rules);
       case PROFESSIONAL -> professional(rules);
@@ -144,7 +148,8 @@ final class AccessRules {
    * schedules; answers the SNP alerts of X's roles and subscribes to their messages
    * (Communication?recipient=PractitionerRole/...); reads the directory and the agendas.
    */
-  private void practiceSoftware(IAuthRuleBuilder rules, String x) {
+  private void practiceSoftware(IAuthRuleBuilder rules, ClientIdentity client) {
+    String x = client.idnst();
     OrderSide side = OrderSide.REQUESTER;
     common(rules);
     noConditionalCreate(
@@ -161,7 +166,12 @@ final class AccessRules {
     writeAndDelete(rules, "Location", (r, q) -> scope.isLocation((Location) r, x, q));
     writeAndDelete(rules, "Schedule", (r, q) -> scope.isSchedule((Schedule) r, x, q));
     writeAndDelete(rules, "Slot", (r, q) -> scope.isSlot((Slot) r, x, q));
-    readAndWrite(rules, "Appointment", (r, q) -> scope.isAppointment((Appointment) r, x, side, q));
+    readAndWrite(
+        rules,
+        "Appointment",
+        (r, q) ->
+            scope.isAppointment((Appointment) r, x, side, q)
+                && reservations.mayBook((Appointment) r, client, q));
     readAndWrite(rules, "ServiceRequest", (r, q) -> scope.isOrder((ServiceRequest) r, x, side, q));
     readAndWrite(
         rules, "Communication", (r, q) -> scope.isCommunication((Communication) r, x, side, q));

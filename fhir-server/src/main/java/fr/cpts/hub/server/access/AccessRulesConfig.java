@@ -20,7 +20,18 @@ public class AccessRulesConfig {
   }
 
   @Bean
-  AccessRulesInterceptor accessRulesInterceptor(StructureScope scope) {
-    return new AccessRulesInterceptor(scope);
+  SlotReservations slotReservations(StructureScope scope) {
+    return new SlotReservations(scope);
+  }
+
+  @Bean
+  AccessRulesInterceptor accessRulesInterceptor(
+      StructureScope scope, SlotReservations reservations) {
+    return new AccessRulesInterceptor(scope, reservations);
+  }
+
+  @Bean
+  DirectoryConsent directoryConsent(SlotReservations reservations) {
+    return new DirectoryConsent(reservations);
   }
 }

@@ -69,9 +69,9 @@ public class AccessRulesInterceptor extends AuthorizationInterceptor implements 
 
   private final AccessRules rules;
 
-  public AccessRulesInterceptor(StructureScope scope) {
+  public AccessRulesInterceptor(StructureScope scope, SlotReservations reservations) {
     super(PolicyEnum.DENY);
-    this.rules = new AccessRules(scope);
+    this.rules = new AccessRules(scope, reservations);
   }
 
   @Override

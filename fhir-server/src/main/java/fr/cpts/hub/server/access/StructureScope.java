@@ -292,6 +292,22 @@ public class StructureScope {
                         && isRole(new Reference(role), idnst, request));
   }
 
+  /** The PractitionerRoles of a stored Practitioner ({@code 123}), each search at most once. */
+  List<PractitionerRole> rolesOfPractitioner(String practitionerId, RequestDetails request) {
+    return memo(
+        request,
+        "roles-of|" + practitionerId,
+        () ->
+            search(
+                    "PractitionerRole",
+                    SearchParameterMap.newSynchronous(
+                        PractitionerRole.SP_PRACTITIONER,
+                        new ReferenceParam("Practitioner/" + practitionerId)))
+                .stream()
+                .map(PractitionerRole.class::cast)
+                .toList());
+  }
+
   public boolean isCommunication(
       Communication message, String idnst, OrderSide side, RequestDetails request) {
     return message.getAbout().stream().anyMatch(o -> isOrder(o, idnst, side, request))

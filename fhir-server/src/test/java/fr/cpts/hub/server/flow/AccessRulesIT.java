@@ -15,6 +15,7 @@ import fr.cpts.hub.ig.IgExamples;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubIdentifiers;
 import fr.cpts.hub.profiles.HubProfiles;
+import fr.cpts.hub.profiles.SasProfiles;
 import fr.cpts.hub.server.access.AccessRulesInterceptor;
 import fr.cpts.hub.server.access.InsecureModeWarning;
 import fr.cpts.hub.server.sas.outbox.SasOutboxOperation;
@@ -48,9 +49,11 @@ import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.ImagingStudy;
@@ -181,6 +184,66 @@ class AccessRulesIT {
     assertRefused(() -> search(anonymous, "Slot"), "0551");
     assertRefused(() -> search(anonymous, "Appointment"), "0551");
     assertRefused(() -> anonymous.create().resource(practitioner("anonymous")).execute(), "0551");
+  }
+
+  @Test
+  void anonymous_seesNoPersonalContactDetails_noRegulator_andCannotSearchOnThem() {
+    Practitioner withContacts = practitioner("Coordonnées");
+    withContacts
+        .addTelecom()
+        .setSystem(ContactPoint.ContactPointSystem.PHONE)
+        .setValue("+33612345678");
+    withContacts.addAddress().setCity("Vannes").addLine("3 rue privée").setPostalCode("56000");
+    String id = create(withContacts);
+    Practitioner regulator = regulator();
+    String regulatorUuid = regulator.getIdentifierFirstRep().getValue();
+    create(regulator);
+    IGenericClient anonymous = secure(null);
+
+    Practitioner shown = anonymous.read().resource(Practitioner.class).withId(id).execute();
+    assertThat(shown.getNameFirstRep().getFamily()).isEqualTo("Coordonnées");
+    assertThat(shown.getQualification()).isNotEmpty();
+    assertThat(shown.getTelecom()).isEmpty();
+    assertThat(shown.getAddress()).isEmpty();
+    assertThat(
+            secure(DevPkiFiles.CPTS_CONSOLE.id())
+                .read()
+                .resource(Practitioner.class)
+                .withId(id)
+                .execute()
+                .getTelecom())
+        .as("an identified client sees them")
+        .hasSize(1);
+    assertThat(
+            anonymous
+                .search()
+                .byUrl(
+                    "Practitioner?identifier="
+                        + SasProfiles.SAS_REGULATOR_UUID
+                        + "|"
+                        + regulatorUuid)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry())
+        .as("regulator accounts are not public")
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                anonymous
+                    .search()
+                    .byUrl("Practitioner?telecom=%2B33612345678")
+                    .returnBundle(Bundle.class)
+                    .execute())
+        .isInstanceOfSatisfying(
+            BaseServerResponseException.class,
+            e -> {
+              assertThat(e.getStatusCode()).isEqualTo(403);
+              assertThat(
+                      ((OperationOutcome) e.getOperationOutcome())
+                          .getIssueFirstRep()
+                          .getDiagnostics())
+                  .startsWith("HUB-0553");
+            });
   }
 
   @Test
@@ -468,6 +531,58 @@ class AccessRulesIT {
         .setEndpoint("https://cabinet.example.fr/alertes")
         .setPayload("application/fhir+json");
     return subscription;
+  }
+
+  @Test
+  void reservedImagingSlots_seenAndBookedByTheListedStructureOnly_andTheListIsData() {
+    HealthcareService imaging = example("HealthcareService-ex-cpts-snp.json");
+    imaging.getIdentifierFirstRep().setValue(unique("imaging"));
+    imaging.setProvidedBy(new Reference(orgR));
+    imaging.getType().clear();
+    imaging.setName("Imagerie en circuit court");
+    org.hl7.fhir.r4.model.Extension reserved =
+        imaging.addExtension().setUrl(HubProfiles.EXT_RESERVED_TO);
+    reserved.addExtension("organization", new Reference(orgX));
+    String service = create(imaging);
+    Schedule ofDevice = schedule(create(device(orgR)));
+    ofDevice.addActor(new Reference(service));
+    String schedule = create(ofDevice);
+    String reservedSlot = create(slot(schedule, "PUBLIC"));
+    String slotSearch = "Slot?schedule=" + schedule;
+
+    IGenericClient softwareX = secure(DevPkiFiles.GP_SOFTWARE.id());
+    IGenericClient softwareY = secure(GP_Y.id());
+    IGenericClient radiology = secure(DevPkiFiles.RADIOLOGY.id());
+    assertThat(slotIds(softwareX.search().byUrl(slotSearch).returnBundle(Bundle.class).execute()))
+        .containsExactly(new IdType(reservedSlot).getIdPart());
+    assertThat(slotIds(radiology.search().byUrl(slotSearch).returnBundle(Bundle.class).execute()))
+        .as("the structure that publishes them")
+        .hasSize(1);
+    assertThat(slotIds(softwareY.search().byUrl(slotSearch).returnBundle(Bundle.class).execute()))
+        .as("not listed: the search answers without them")
+        .isEmpty();
+    assertThatThrownBy(() -> softwareY.read().resource(Slot.class).withId(reservedSlot).execute())
+        .isInstanceOf(BaseServerResponseException.class);
+
+    Appointment byY = appointment(reservedSlot);
+    byY.addBasedOn(new Reference(orderYtoY));
+    assertRefused(() -> softwareY.create().resource(byY).execute(), "0550");
+    assertThat(open.read().resource(Slot.class).withId(reservedSlot).execute().getStatus())
+        .isEqualTo(Slot.SlotStatus.FREE);
+
+    // The reservation is data: listing Y lets Y see them at once.
+    HealthcareService stored =
+        open.read().resource(HealthcareService.class).withId(service).execute();
+    stored
+        .getExtensionByUrl(HubProfiles.EXT_RESERVED_TO)
+        .addExtension("organization", new Reference(orgY));
+    open.update().resource(stored).execute();
+    assertThat(slotIds(softwareY.search().byUrl(slotSearch).returnBundle(Bundle.class).execute()))
+        .hasSize(1);
+
+    Appointment byX = appointment(reservedSlot);
+    byX.addBasedOn(new Reference(orderXtoR));
+    assertThat(softwareX.create().resource(byX).execute().getCreated()).isTrue();
   }
 
   @Test
