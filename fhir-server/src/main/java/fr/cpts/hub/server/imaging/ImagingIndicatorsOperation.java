@@ -32,8 +32,8 @@ import org.springframework.stereotype.Component;
  * end, the imaging appointments booked ({@link ImagingIndicators}: Appointments based on an imaging
  * order, {@code hub-service-request-imaging}, neither cancelled nor entered in error, by the month
  * of their start in Paris) and the distinct prescribers of their orders (a PractitionerRole counts
- * as its Practitioner). Found by a HAPI search on the Appointments' date with their orders
- * included. 400 HUB-0650 for a missing, malformed or inverted period, or one longer than 24 months.
+ * as its Practitioner). Found by a HAPI search on the Appointments' date; each order read once. 400
+ * HUB-0650 for a missing, malformed or inverted period, or one longer than 24 months.
  */
 @Component
 public class ImagingIndicatorsOperation implements HubOperationProvider {
@@ -66,24 +66,12 @@ public class ImagingIndicatorsOperation implements HubOperationProvider {
       throw new InvalidRequestException(
           message, HubOutcomes.error(message, "start", IssueType.INVALID));
     }
-    String from = first.atDay(1).atStartOfDay(ClockConfig.PARIS).toOffsetDateTime().toString();
-    String to =
-        last.plusMonths(1).atDay(1).atStartOfDay(ClockConfig.PARIS).toOffsetDateTime().toString();
-    List<Appointment> appointments = new ArrayList<>();
-    Map<String, ServiceRequest> orders = new HashMap<>();
-    for (var resource :
-        records.searchWithIncludes(
-            "Appointment?date=ge"
-                + encode(from)
-                + "&date=lt"
-                + encode(to)
-                + "&_include=Appointment:based-on")) {
-      if (resource instanceof Appointment appointment) {
-        appointments.add(appointment);
-      } else if (resource instanceof ServiceRequest order && isImaging(order)) {
-        orders.put("ServiceRequest/" + order.getIdElement().getIdPart(), order);
-      }
-    }
+    // As UTC instants: nothing in them to escape in a search URL.
+    String from = first.atDay(1).atStartOfDay(ClockConfig.PARIS).toInstant().toString();
+    String to = last.plusMonths(1).atDay(1).atStartOfDay(ClockConfig.PARIS).toInstant().toString();
+    List<Appointment> appointments =
+        records.search(Appointment.class, "Appointment?date=ge" + from + "&date=lt" + to);
+    Map<String, Optional<ServiceRequest>> orders = new HashMap<>();
     Map<String, String> practitionerOfRole = new HashMap<>();
     List<ImagingIndicators.Booking> bookings = new ArrayList<>();
     for (Appointment appointment : appointments) {
@@ -94,8 +82,13 @@ public class ImagingIndicatorsOperation implements HubOperationProvider {
       }
       Optional<ServiceRequest> order =
           appointment.getBasedOn().stream()
-              .map(r -> orders.get(r.getReferenceElement().toUnqualifiedVersionless().getValue()))
-              .filter(o -> o != null)
+              .filter(r -> "ServiceRequest".equals(r.getReferenceElement().getResourceType()))
+              .map(
+                  r ->
+                      orders.computeIfAbsent(
+                          r.getReferenceElement().toUnqualifiedVersionless().getValue(),
+                          k -> records.read(ServiceRequest.class, r).filter(o -> isImaging(o))))
+              .flatMap(Optional::stream)
               .findFirst();
       if (order.isEmpty()) {
         continue;
@@ -156,9 +149,5 @@ public class ImagingIndicatorsOperation implements HubOperationProvider {
     } catch (DateTimeParseException e) {
       return null;
     }
-  }
-
-  private static String encode(String value) {
-    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -121,18 +121,6 @@ public class MtRecords {
         .toList();
   }
 
-  /**
-   * Every stored resource a search URL ({@code Type?params}, {@code _include}s allowed) finds,
-   * matches and included ones, synchronously.
-   */
-  public List<IBaseResource> searchWithIncludes(String url) {
-    String type = url.substring(0, url.indexOf('?'));
-    SearchParameterMap map =
-        matchUrls.translateMatchUrl(url, fhirContext.getResourceDefinition(type));
-    map.setLoadSynchronous(true);
-    return daos.getResourceDao(type).search(map, new SystemRequestDetails()).getAllResources();
-  }
-
   /** The oldest open request of a stored patient, if there is one. */
   public Optional<Task> openRequestOf(String patientId) {
     return search(
