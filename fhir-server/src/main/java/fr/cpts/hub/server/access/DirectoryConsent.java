@@ -82,10 +82,16 @@ public class DirectoryConsent extends ConsentInterceptor implements HubIntercept
       return ConsentOutcome.PROCEED;
     }
 
+    /**
+     * Every answer is checked resource by resource, but a count: HAPI's consent interceptor refuses
+     * {@code _summary=count} when it checks resources, and a count shows no resource (it may count
+     * hidden ones, as README says).
+     */
     @Override
     public boolean shouldProcessCanSeeResource(
         RequestDetails request, IConsentContextServices services) {
-      return true;
+      String[] summary = request.getParameters().get("_summary");
+      return summary == null || java.util.Arrays.stream(summary).noneMatch("count"::equals);
     }
 
     @Override
