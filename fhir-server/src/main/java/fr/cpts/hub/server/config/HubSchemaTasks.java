@@ -193,5 +193,27 @@ public final class HubSchemaTasks extends BaseMigrationTasks<HubSchemaTasks.Rele
         .addColumn("20261223.1", "CHANNEL")
         .nullable()
         .type(ColumnTypeEnum.STRING, 16);
+
+    // The imaging orders to send to the radiology groups' RIS as HL7 v2 (ORM^O01 / OMI^O23), one
+    // row per order version to send, recorded in the transaction that stores it; leases and
+    // retries as in HUB_SAS_OUTBOX.
+    Builder.BuilderAddTableByColumns orders =
+        v01.addTableByColumns("20261223.2", "HUB_HL7V2_OUTBOX", "MESSAGE_ID");
+    orders.addColumn("MESSAGE_ID").nonNullable().type(ColumnTypeEnum.STRING, 36);
+    orders.addColumn("SOURCE_CODE").nonNullable().type(ColumnTypeEnum.STRING, 64);
+    orders.addColumn("SERVICE_REQUEST_ID").nonNullable().type(ColumnTypeEnum.STRING, 100);
+    orders.addColumn("RESOURCE_VERSION").nonNullable().type(ColumnTypeEnum.LONG);
+    orders.addColumn("STATE").nonNullable().type(ColumnTypeEnum.STRING, 16);
+    orders.addColumn("ATTEMPTS").nonNullable().type(ColumnTypeEnum.INT);
+    orders.addColumn("CREATED_AT").nonNullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    orders.addColumn("NEXT_ATTEMPT_AT").nonNullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    orders.addColumn("SENT_AT").nullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    orders.addColumn("LEASE_UNTIL").nullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    orders.addColumn("LEASE_OWNER").nullable().type(ColumnTypeEnum.STRING, 64);
+    orders.addColumn("LAST_ERROR").nullable().type(ColumnTypeEnum.STRING, 500);
+    v01.onTable("HUB_HL7V2_OUTBOX")
+        .addIndex("20261223.3", "IDX_HUB_HL7V2_OUTBOX_DUE")
+        .unique(false)
+        .withColumns("STATE", "NEXT_ATTEMPT_AT");
   }
 }

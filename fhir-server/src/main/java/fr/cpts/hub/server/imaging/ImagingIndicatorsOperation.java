@@ -4,7 +4,6 @@ import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import fr.cpts.hub.profiles.HubIdentifiers;
-import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.config.ClockConfig;
 import fr.cpts.hub.server.config.HubOperationProvider;
 import fr.cpts.hub.server.config.HubOutcomes;
@@ -87,7 +86,10 @@ public class ImagingIndicatorsOperation implements HubOperationProvider {
                   r ->
                       orders.computeIfAbsent(
                           r.getReferenceElement().toUnqualifiedVersionless().getValue(),
-                          k -> records.read(ServiceRequest.class, r).filter(o -> isImaging(o))))
+                          k ->
+                              records
+                                  .read(ServiceRequest.class, r)
+                                  .filter(ImagingOrderProfile::isImagingOrder)))
               .flatMap(Optional::stream)
               .findFirst();
       if (order.isEmpty()) {
@@ -133,11 +135,6 @@ public class ImagingIndicatorsOperation implements HubOperationProvider {
                 .filter(PractitionerRole::hasPractitioner)
                 .map(p -> "Practitioner/" + p.getPractitioner().getReferenceElement().getIdPart())
                 .orElse(r));
-  }
-
-  private static boolean isImaging(ServiceRequest order) {
-    return order.getMeta().getProfile().stream()
-        .anyMatch(p -> HubProfiles.SERVICE_REQUEST_IMAGING.equals(p.getValue()));
   }
 
   private static YearMonth month(StringType value) {

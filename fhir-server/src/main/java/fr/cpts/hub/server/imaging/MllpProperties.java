@@ -1,5 +1,7 @@
 package fr.cpts.hub.server.imaging;
 
+import fr.cpts.hub.mappers.hl7v2.Er7Charset;
+import fr.cpts.hub.mappers.hl7v2.OrderMessageType;
 import fr.cpts.hub.mappers.hl7v2.RadiologySource;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -39,16 +41,36 @@ public record MllpProperties(
    * @param sendingFacility MSH-4 (its first component); empty: any facility
    * @param code the group's code in the hub's identifier systems, e.g. {@code radiologie-golfe}
    * @param wadoRsBase the DICOMweb base of its PACS for results without an image link; empty: none
+   * @param organizationIdnst the group's IDNST: the imaging orders whose performer is its
+   *     Organization are sent to its RIS; empty: none is sent
+   * @param orderHost the host of the RIS's MLLP listener for orders; empty: none is sent
+   * @param orderPort its port
+   * @param orderMessage ORM_O01 or OMI_O23
+   * @param orderCharset the character set of the orders (MSH-18): UTF_8 or ISO_8859_1
    */
   public record Source(
       @NotBlank String sendingApplication,
       @DefaultValue("") String sendingFacility,
       @NotBlank String code,
-      @DefaultValue("") String wadoRsBase) {
+      @DefaultValue("") String wadoRsBase,
+      @DefaultValue("") String organizationIdnst,
+      @DefaultValue("") String orderHost,
+      @DefaultValue("2575") @Min(1) @Max(65535) int orderPort,
+      @DefaultValue("ORM_O01") OrderMessageType orderMessage,
+      @DefaultValue("UTF_8") Er7Charset orderCharset) {
 
     public Source {
       sendingFacility = sendingFacility == null ? "" : sendingFacility;
       wadoRsBase = wadoRsBase == null ? "" : wadoRsBase;
+      organizationIdnst = organizationIdnst == null ? "" : organizationIdnst;
+      orderHost = orderHost == null ? "" : orderHost;
+      orderMessage = orderMessage == null ? OrderMessageType.ORM_O01 : orderMessage;
+      orderCharset = orderCharset == null ? Er7Charset.UTF_8 : orderCharset;
+    }
+
+    /** Whether the hub sends this group's imaging orders to its RIS. */
+    public boolean receivesOrders() {
+      return !organizationIdnst.isBlank() && !orderHost.isBlank();
     }
 
     public RadiologySource radiologySource() {
@@ -60,6 +82,18 @@ public record MllpProperties(
       return sendingApplication.equals(application)
           && (sendingFacility.isBlank() || sendingFacility.equals(facility));
     }
+  }
+
+  /** The group whose RIS receives the orders performed by the structure of that IDNST. */
+  public Optional<Source> receiverOfOrdersFor(String idnst) {
+    return sources.stream()
+        .filter(s -> s.receivesOrders() && s.organizationIdnst().equals(idnst))
+        .findFirst();
+  }
+
+  /** The source of that code. */
+  public Optional<Source> source(String code) {
+    return sources.stream().filter(s -> s.code().equals(code)).findFirst();
   }
 
   /** The source a message comes from, by its MSH-3 and MSH-4. */

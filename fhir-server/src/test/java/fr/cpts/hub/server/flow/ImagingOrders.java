@@ -68,6 +68,11 @@ final class ImagingOrders {
   }
 
   IdType order(Practice practice) {
+    return order(practice, null);
+  }
+
+  /** An imaging order of the practice, performed by {@code performer} when given. */
+  IdType order(Practice practice, IdType performer) {
     String ins =
         "2790356" + String.format("%08d", ThreadLocalRandom.current().nextInt(100_000_000));
     Patient patient =
@@ -88,6 +93,9 @@ final class ImagingOrders {
     order.setSubject(new Reference(patientId));
     order.setRequester(new Reference(practice.role()));
     order.addReasonCode().setText("Douleurs de l'hypochondre droit");
+    if (performer != null) {
+      order.addPerformer(new Reference(performer));
+    }
     return create(order);
   }
 

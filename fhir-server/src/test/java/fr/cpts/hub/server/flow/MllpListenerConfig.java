@@ -22,6 +22,11 @@ class MllpListenerConfig implements ApplicationContextInitializer<ConfigurableAp
   /** The listener's port, the same for every context of the test JVM. */
   static final int PORT = freePort();
 
+  /** The IDNST of the radiology group whose RIS receives orders, and its RIS's port. */
+  static final String RIS_IDNST = "312345678900042";
+
+  static final int RIS_PORT = freePort();
+
   @Override
   public void initialize(ConfigurableApplicationContext context) {
     context
@@ -31,12 +36,27 @@ class MllpListenerConfig implements ApplicationContextInitializer<ConfigurableAp
             new MapPropertySource(
                 "mllp-listener",
                 Map.of(
-                    "hub.hl7v2.mllp.enabled", "true",
-                    "hub.hl7v2.mllp.port", String.valueOf(PORT),
-                    "hub.hl7v2.mllp.sources[0].sending-application", SENDING_APPLICATION,
-                    "hub.hl7v2.mllp.sources[0].sending-facility", SENDING_FACILITY,
-                    "hub.hl7v2.mllp.sources[0].code", SOURCE_CODE,
-                    "hub.hl7v2.mllp.sources[0].wado-rs-base", WADO_RS_BASE)));
+                    "hub.hl7v2.mllp.enabled",
+                    "true",
+                    "hub.hl7v2.mllp.port",
+                    String.valueOf(PORT),
+                    "hub.hl7v2.mllp.sources[0].sending-application",
+                    SENDING_APPLICATION,
+                    "hub.hl7v2.mllp.sources[0].sending-facility",
+                    SENDING_FACILITY,
+                    "hub.hl7v2.mllp.sources[0].code",
+                    SOURCE_CODE,
+                    "hub.hl7v2.mllp.sources[0].wado-rs-base",
+                    WADO_RS_BASE,
+                    "hub.hl7v2.mllp.sources[0].organization-idnst",
+                    RIS_IDNST,
+                    "hub.hl7v2.mllp.sources[0].order-host",
+                    "localhost",
+                    "hub.hl7v2.mllp.sources[0].order-port",
+                    String.valueOf(RIS_PORT),
+                    // The flows send the orders themselves (OrdersToRisIT), at chosen instants.
+                    "hub.hl7v2.orders.poll-interval",
+                    "1h")));
   }
 
   private static int freePort() {
