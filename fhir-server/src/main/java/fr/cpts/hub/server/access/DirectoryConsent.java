@@ -1,5 +1,7 @@
 package fr.cpts.hub.server.access;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
@@ -61,6 +63,19 @@ public class DirectoryConsent extends ConsentInterceptor implements HubIntercept
     super(new Service(reservations));
   }
 
+  /**
+   * A count ({@code _summary=count}) shows no resource: the consent checks are skipped for it, as
+   * HAPI's consent interceptor would otherwise refuse it (it may count hidden resources, as README
+   * says).
+   */
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+  public void countsShowNoResource(RequestDetails request) {
+    String[] summary = request.getParameters().get("_summary");
+    if (summary != null && java.util.Arrays.asList(summary).contains("count")) {
+      ConsentInterceptor.skipAllConsentForRequest(request);
+    }
+  }
+
   private record Service(SlotReservations reservations) implements IConsentService {
 
     @Override
@@ -82,16 +97,10 @@ public class DirectoryConsent extends ConsentInterceptor implements HubIntercept
       return ConsentOutcome.PROCEED;
     }
 
-    /**
-     * Every answer is checked resource by resource, but a count: HAPI's consent interceptor refuses
-     * {@code _summary=count} when it checks resources, and a count shows no resource (it may count
-     * hidden ones, as README says).
-     */
     @Override
     public boolean shouldProcessCanSeeResource(
         RequestDetails request, IConsentContextServices services) {
-      String[] summary = request.getParameters().get("_summary");
-      return summary == null || java.util.Arrays.stream(summary).noneMatch("count"::equals);
+      return true;
     }
 
     @Override
