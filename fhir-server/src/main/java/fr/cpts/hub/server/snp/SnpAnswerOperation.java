@@ -253,10 +253,15 @@ public class SnpAnswerOperation implements HubOperationProvider {
   }
 
   private Task lockAndRead(String taskId) {
+    boolean exists;
+    try {
+      exists = locks.lock("Task", taskId);
+    } catch (ResourceRowLocks.LockTimeout busy) {
+      // Another answer held the request longer than the database waits: it decides, try again.
+      throw conflict("HUB-0444: the request is being answered by someone else; try again");
+    }
     Optional<Task> task =
-        locks.lock("Task", taskId)
-            ? records.read(Task.class, new IdType("Task", taskId))
-            : Optional.empty();
+        exists ? records.read(Task.class, new IdType("Task", taskId)) : Optional.empty();
     return task.filter(SnpRequest::isBroadcast)
         .orElseThrow(
             () ->

@@ -111,7 +111,12 @@ public class SnpBroadcaster {
 
   /** Moves one request if its next step is due, in the caller's transaction. */
   boolean advance(String taskId, Instant now) {
-    if (!locks.lock("Task", taskId)) {
+    try {
+      if (!locks.lock("Task", taskId)) {
+        return false;
+      }
+    } catch (ResourceRowLocks.LockTimeout busy) {
+      // An answer or another node holds the request: its next step waits for the next pass.
       return false;
     }
     Optional<Task> stored = records.read(Task.class, new IdType("Task", taskId));
