@@ -23,6 +23,23 @@ public final class HubTime {
     return new DateTimeType(Date.from(instant), PRECISION, PARIS_TZ);
   }
 
+  /** A period of Paris calendar days, both included. */
+  public record Days(LocalDate first, LocalDate last) {}
+
+  /**
+   * The period from {@code start} to {@code end}; empty when one is missing or they are inverted.
+   */
+  public static java.util.Optional<Days> days(BaseDateTimeType start, BaseDateTimeType end) {
+    if (start == null || end == null || !start.hasValue() || !end.hasValue()) {
+      return java.util.Optional.empty();
+    }
+    LocalDate first = day(start);
+    LocalDate last = day(end);
+    return last.isBefore(first)
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(new Days(first, last));
+  }
+
   /** The Paris calendar day of a date or date-time. */
   public static LocalDate day(BaseDateTimeType value) {
     if (value.getPrecision().ordinal() <= TemporalPrecisionEnum.DAY.ordinal()) {

@@ -3,6 +3,7 @@ package fr.cpts.hub.server.directory;
 import fr.cpts.hub.profiles.FrExtensions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
@@ -16,6 +17,9 @@ import org.hl7.fhir.r4.model.Location;
 public final class Places {
 
   private Places() {}
+
+  /** Places found around a commune, by id, and the commune's centre when one has a position. */
+  public record Around(Map<String, Location> places, Optional<double[]> centre) {}
 
   /** The INSEE code of the Location's commune (FR Core address extension), or null. */
   public static String insee(Location place) {

@@ -48,28 +48,16 @@ public class MtIndicatorsOperation implements HubOperationProvider {
   public Parameters indicators(
       @OperationParam(name = "start", min = 1, max = 1) DateType start,
       @OperationParam(name = "end", min = 1, max = 1) DateType end) {
-    if (start == null
-        || end == null
-        || !start.hasValue()
-        || !end.hasValue()
-        || HubTime.day(end).isBefore(HubTime.day(start))) {
-      String message = "HUB-0840: give the period as start and end days (yyyy-mm-dd), start <= end";
-      throw new InvalidRequestException(
-          message, MtWorkflowInterceptor.outcome(message, "start", IssueType.REQUIRED));
-    }
-    LocalDate first = HubTime.day(start);
-    LocalDate last = HubTime.day(end);
-    List<Task> tasks =
-        records.search(
-            Task.class,
-            "Task?code="
-                + HubProfiles.CS_TASK_TYPE
-                + "|"
-                + MtRecords.FIND_MT
-                + "&authored-on=ge"
-                + first
-                + "&authored-on=le"
-                + last);
+    HubTime.Days period =
+        HubTime.days(start, end)
+            .orElseThrow(
+                () -> {
+                  String message =
+                      "HUB-0840: give the period as start and end days (yyyy-mm-dd), start <= end";
+                  return new InvalidRequestException(
+                      message, MtWorkflowInterceptor.outcome(message, "start", IssueType.REQUIRED));
+                });
+    List<Task> tasks = records.tasksAuthoredIn(MtRecords.FIND_MT, period);
     Map<String, String> gpOfRole = new HashMap<>();
     List<MtIndicators.Request> requests = tasks.stream().map(t -> request(t, gpOfRole)).toList();
     MtIndicators indicators = MtIndicators.of(requests);

@@ -8,12 +8,17 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import fr.cpts.hub.profiles.HubProfiles;
+import fr.cpts.hub.server.config.HubTime;
+import fr.cpts.hub.server.directory.Places;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
@@ -119,6 +124,40 @@ public class MtRecords {
         .stream()
         .map(type::cast)
         .toList();
+  }
+
+  /**
+   * The places of a commune and around it: the Locations of that INSEE code, then those HAPI's
+   * {@code Location?near=} finds within {@code km} of the first of them with a position (the
+   * commune's centre, absent when none has one).
+   */
+  public Places.Around placesAround(String commune, double km) {
+    Map<String, Location> places = new LinkedHashMap<>();
+    search(Location.class, "Location?address-insee-code=" + commune)
+        .forEach(l -> places.put(l.getIdElement().getIdPart(), l));
+    Optional<double[]> centre =
+        places.values().stream().map(Places::point).flatMap(Optional::stream).findFirst();
+    if (centre.isPresent()) {
+      search(
+              Location.class,
+              "Location?near=" + centre.get()[0] + "|" + centre.get()[1] + "|" + km + "|km")
+          .forEach(l -> places.putIfAbsent(l.getIdElement().getIdPart(), l));
+    }
+    return new Places.Around(places, centre);
+  }
+
+  /** The Tasks of a hub task type authored from {@code first} to {@code last} (Paris days). */
+  public List<Task> tasksAuthoredIn(String taskType, HubTime.Days period) {
+    return search(
+        Task.class,
+        "Task?code="
+            + HubProfiles.CS_TASK_TYPE
+            + "|"
+            + taskType
+            + "&authored-on=ge"
+            + period.first()
+            + "&authored-on=le"
+            + period.last());
   }
 
   /** The oldest open request of a stored patient, if there is one. */

@@ -80,18 +80,9 @@ public class SnpCandidates {
       return List.of();
     }
     double km = radiusOf(wave);
-    Map<String, Location> places = new LinkedHashMap<>();
-    records.search(Location.class, "Location?address-insee-code=" + commune).stream()
-        .forEach(l -> places.put(l.getIdElement().getIdPart(), l));
-    Optional<double[]> centre =
-        places.values().stream().map(Places::point).flatMap(Optional::stream).findFirst();
-    if (centre.isPresent()) {
-      records
-          .search(
-              Location.class,
-              "Location?near=" + centre.get()[0] + "|" + centre.get()[1] + "|" + km + "|km")
-          .forEach(l -> places.putIfAbsent(l.getIdElement().getIdPart(), l));
-    }
+    Places.Around around = records.placesAround(commune, km);
+    Map<String, Location> places = around.places();
+    Optional<double[]> centre = around.centre();
     Map<String, Double> found = new LinkedHashMap<>();
     for (List<String> chunk : Places.chunks(new ArrayList<>(places.keySet()), 50)) {
       String locations = chunk.stream().map(l -> "Location/" + l).collect(Collectors.joining(","));

@@ -4,14 +4,12 @@ import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import fr.cpts.hub.profiles.HubIdentifiers;
-import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.config.HubOperationProvider;
 import fr.cpts.hub.server.config.HubOutcomes;
 import fr.cpts.hub.server.config.HubTime;
 import fr.cpts.hub.server.mt.MtRecords;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,28 +50,16 @@ public class SnpIndicatorsOperation implements HubOperationProvider {
   public Parameters indicators(
       @OperationParam(name = "start", min = 1, max = 1) DateType start,
       @OperationParam(name = "end", min = 1, max = 1) DateType end) {
-    if (start == null
-        || end == null
-        || !start.hasValue()
-        || !end.hasValue()
-        || HubTime.day(end).isBefore(HubTime.day(start))) {
-      String message = "HUB-0450: give the period as start and end days (yyyy-mm-dd), start <= end";
-      throw new InvalidRequestException(
-          message, HubOutcomes.error(message, "start", IssueType.REQUIRED));
-    }
-    LocalDate first = HubTime.day(start);
-    LocalDate last = HubTime.day(end);
-    List<Task> tasks =
-        records.search(
-            Task.class,
-            "Task?code="
-                + HubProfiles.CS_TASK_TYPE
-                + "|"
-                + SnpRequest.SNP_BROADCAST
-                + "&authored-on=ge"
-                + first
-                + "&authored-on=le"
-                + last);
+    HubTime.Days period =
+        HubTime.days(start, end)
+            .orElseThrow(
+                () -> {
+                  String message =
+                      "HUB-0450: give the period as start and end days (yyyy-mm-dd), start <= end";
+                  return new InvalidRequestException(
+                      message, HubOutcomes.error(message, "start", IssueType.REQUIRED));
+                });
+    List<Task> tasks = records.tasksAuthoredIn(SnpRequest.SNP_BROADCAST, period);
     Map<String, String> practitionerOfRole = new HashMap<>();
     List<SnpIndicators.Request> requests =
         tasks.stream()

@@ -11,7 +11,6 @@ import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import fr.cpts.hub.devpki.DevPki;
 import fr.cpts.hub.devpki.DevPkiFiles;
-import fr.cpts.hub.ig.IgExamples;
 import fr.cpts.hub.profiles.FrIdentifiers;
 import fr.cpts.hub.profiles.HubIdentifiers;
 import fr.cpts.hub.profiles.HubProfiles;
@@ -535,7 +534,7 @@ class AccessRulesIT {
 
   @Test
   void reservedImagingSlots_seenAndBookedByTheListedStructureOnly_andTheListIsData() {
-    HealthcareService imaging = example("HealthcareService-ex-cpts-snp.json");
+    HealthcareService imaging = HubClient.example("HealthcareService-ex-cpts-snp.json");
     imaging.getIdentifierFirstRep().setValue(unique("imaging"));
     imaging.setProvidedBy(new Reference(orgR));
     imaging.getType().clear();
@@ -718,7 +717,7 @@ class AccessRulesIT {
   }
 
   private String organization(String idnst) {
-    Organization organization = example("Organization-ex-cabinet-kercado.json");
+    Organization organization = HubClient.example("Organization-ex-cabinet-kercado.json");
     organization.getIdentifier().get(0).setValue(idnst);
     organization.getIdentifier().get(1).setValue(idnst.substring(1));
     return open.create()
@@ -738,13 +737,13 @@ class AccessRulesIT {
   }
 
   private static Practitioner regulator() {
-    Practitioner regulator = example("Practitioner-ex-regulateur-sas.json");
+    Practitioner regulator = HubClient.example("Practitioner-ex-regulateur-sas.json");
     regulator.getIdentifierFirstRep().setValue(UUID.randomUUID().toString());
     return regulator;
   }
 
   private static PractitionerRole role(String organization, String practitioner) {
-    PractitionerRole role = example("PractitionerRole-ex-dr-le-gall-kercado.json");
+    PractitionerRole role = HubClient.example("PractitionerRole-ex-dr-le-gall-kercado.json");
     role.getIdentifierFirstRep().setValue(unique("role"));
     role.setPractitioner(new Reference(practitioner));
     role.setOrganization(new Reference(organization));
@@ -753,14 +752,14 @@ class AccessRulesIT {
   }
 
   private static Location location(String organization) {
-    Location location = example("Location-ex-lieu-kercado.json");
+    Location location = HubClient.example("Location-ex-lieu-kercado.json");
     location.getIdentifierFirstRep().setValue(unique("location"));
     location.setManagingOrganization(new Reference(organization));
     return location;
   }
 
   private static Device device(String organization) {
-    Device device = example("Device-ex-echographe.json");
+    Device device = HubClient.example("Device-ex-echographe.json");
     device.getIdentifierFirstRep().setValue(unique("device"));
     device.setOwner(new Reference(organization));
     return device;
@@ -798,7 +797,7 @@ class AccessRulesIT {
   }
 
   private ServiceRequest imagingOrder(String requester, String performer) {
-    ServiceRequest order = example("ServiceRequest-ex-demande-echographie.json");
+    ServiceRequest order = HubClient.example("ServiceRequest-ex-demande-echographie.json");
     order.getIdentifier().clear();
     order.setSubject(new Reference(patient));
     order.setRequester(new Reference(requester));
@@ -808,15 +807,15 @@ class AccessRulesIT {
   }
 
   private static Identifier accession() {
-    ServiceRequest example = example("ServiceRequest-ex-demande-echographie.json");
+    ServiceRequest example = HubClient.example("ServiceRequest-ex-demande-echographie.json");
     return example.getIdentifierFirstRep().setValue(unique("ACC"));
   }
 
   /** The radiology server's results push: report, study and image link, one transaction. */
   private Bundle results(String order) {
-    Endpoint endpoint = example("Endpoint-ex-wado-radiologie.json");
+    Endpoint endpoint = HubClient.example("Endpoint-ex-wado-radiologie.json");
     String endpointUrl = "urn:uuid:" + UUID.randomUUID();
-    ImagingStudy study = example("ImagingStudy-ex-etude-echographie.json");
+    ImagingStudy study = HubClient.example("ImagingStudy-ex-etude-echographie.json");
     study.getIdentifierFirstRep().setValue("urn:oid:1.2.250.1.999.1." + SEQUENCE.incrementAndGet());
     study.setSubject(new Reference(patient));
     study.getBasedOn().clear();
@@ -824,7 +823,7 @@ class AccessRulesIT {
     study.getEndpoint().clear();
     study.addEndpoint(new Reference(endpointUrl));
     String studyUrl = "urn:uuid:" + UUID.randomUUID();
-    DiagnosticReport report = example("DiagnosticReport-ex-cr-echographie.json");
+    DiagnosticReport report = HubClient.example("DiagnosticReport-ex-cr-echographie.json");
     report.setSubject(new Reference(patient));
     report.getBasedOn().clear();
     report.addBasedOn(new Reference(order));
@@ -847,19 +846,6 @@ class AccessRulesIT {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
-
-  @SuppressWarnings("unchecked")
-  private static <T extends Resource> T example(String file) {
-    T resource =
-        (T)
-            IgExamples.all().stream()
-                .filter(e -> e.file().equals(file))
-                .findFirst()
-                .orElseThrow()
-                .parse(HubClient.FHIR);
-    resource.setId((String) null);
-    return resource;
-  }
 
   private static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID();

@@ -28,4 +28,18 @@ final class HubClient {
   static IGenericClient of(int port) {
     return FHIR.newRestfulGenericClient(base(port));
   }
+
+  /** A fresh copy of one of the guide's examples, without its id (the hub assigns one). */
+  @SuppressWarnings("unchecked")
+  static <T extends org.hl7.fhir.r4.model.Resource> T example(String file) {
+    T resource =
+        (T)
+            fr.cpts.hub.ig.IgExamples.all().stream()
+                .filter(e -> e.file().equals(file))
+                .findFirst()
+                .orElseThrow()
+                .parse(FHIR);
+    resource.setId((String) null);
+    return resource;
+  }
 }

@@ -3,7 +3,6 @@ package fr.cpts.hub.server.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import fr.cpts.hub.ig.IgExamples;
 import fr.cpts.hub.profiles.HubIdentifiers;
 import fr.cpts.hub.profiles.HubProfiles;
 import fr.cpts.hub.server.notification.NotificationSender;
@@ -72,7 +71,7 @@ class ImagingFlowIT {
 
     // The radiology group: its imaging service, reserved to the GP's health centre, a device's
     // agenda under it, a half-day slot.
-    HealthcareService imaging = example("HealthcareService-ex-imagerie-reservee.json");
+    HealthcareService imaging = HubClient.example("HealthcareService-ex-imagerie-reservee.json");
     imaging.getIdentifierFirstRep().setValue("imaging-" + UUID.randomUUID());
     imaging.setProvidedBy(new Reference(group));
     imaging.getExtensionByUrl(HubProfiles.EXT_RESERVED_TO).getExtension().clear();
@@ -80,7 +79,7 @@ class ImagingFlowIT {
         .getExtensionByUrl(HubProfiles.EXT_RESERVED_TO)
         .addExtension("organization", new Reference(gp.organization()));
     IdType service = create(imaging);
-    org.hl7.fhir.r4.model.Device device = example("Device-ex-echographe.json");
+    org.hl7.fhir.r4.model.Device device = HubClient.example("Device-ex-echographe.json");
     device.getIdentifierFirstRep().setValue("device-" + UUID.randomUUID());
     device.setOwner(new Reference(group));
     Schedule agenda = new Schedule();
@@ -141,15 +140,15 @@ class ImagingFlowIT {
     // The results, in one transaction (IHE RAD IMR).
     String studyUid =
         "urn:oid:1.2.250.1.999.1." + Math.abs(UUID.randomUUID().getMostSignificantBits());
-    Endpoint link = example("Endpoint-ex-wado-radiologie.json");
-    ImagingStudy study = example("ImagingStudy-ex-etude-echographie.json");
+    Endpoint link = HubClient.example("Endpoint-ex-wado-radiologie.json");
+    ImagingStudy study = HubClient.example("ImagingStudy-ex-etude-echographie.json");
     study.getIdentifierFirstRep().setValue(studyUid);
     study.setSubject(ordered.getSubject());
     study.getBasedOn().clear();
     study.addBasedOn(new Reference(order));
     study.getEndpoint().clear();
     study.addEndpoint(new Reference("urn:uuid:endpoint"));
-    DiagnosticReport report = example("DiagnosticReport-ex-cr-echographie.json");
+    DiagnosticReport report = HubClient.example("DiagnosticReport-ex-cr-echographie.json");
     report.getIdentifier().clear();
     report.addIdentifier().setSystem(MllpListenerIT.REPORT_SYSTEM).setValue("CR-" + accession);
     report.getBasedOn().clear();
@@ -261,18 +260,5 @@ class ImagingFlowIT {
         .getRequest()
         .setMethod(HTTPVerb.POST)
         .setUrl(resource.fhirType());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T extends Resource> T example(String file) {
-    T resource =
-        (T)
-            IgExamples.all().stream()
-                .filter(e -> e.file().equals(file))
-                .findFirst()
-                .orElseThrow()
-                .parse(HubClient.FHIR);
-    resource.setId((String) null);
-    return resource;
   }
 }
