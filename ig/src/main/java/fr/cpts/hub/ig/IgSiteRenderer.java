@@ -29,6 +29,7 @@ import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.ElementDefinition.ElementDefinitionConstraintComponent;
 import org.hl7.fhir.r4.model.ElementDefinition.TypeRefComponent;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.Resource;
@@ -437,7 +438,12 @@ public final class IgSiteRenderer {
     html.append("<p>The hub adds these to the FHIR R4 search parameters; its CapabilityStatement")
         .append(" lists them.</p>\n<table><tr><th>Code</th><th>On</th><th>Type</th>")
         .append("<th>Expression</th><th>Description</th></tr>\n");
+    List<SearchParameter> retired = new ArrayList<>();
     for (SearchParameter sp : hubPackage.searchParameters()) {
+      if (sp.getStatus() == Enumerations.PublicationStatus.RETIRED) {
+        retired.add(sp);
+        continue;
+      }
       html.append("<tr id=\"SearchParameter-")
           .append(sp.getIdPart())
           .append("\"><td><code>")
@@ -452,7 +458,21 @@ public final class IgSiteRenderer {
           .append(escapeHtml4(sp.getDescription()))
           .append("</td></tr>\n");
     }
-    return html.append("</table>\n").toString();
+    html.append("</table>\n<h2>Not indexed</h2>\n<p>The hub retires these FHIR R4 search")
+        .append(" parameters: it does not index them, and a search by one of them is refused")
+        .append(" (400, unknown parameter).</p>\n<ul>\n");
+    for (SearchParameter sp : retired) {
+      html.append("<li id=\"SearchParameter-")
+          .append(sp.getIdPart())
+          .append("\"><code>")
+          .append(sp.getBase().stream().map(b -> b.getCode()).collect(Collectors.joining(", ")))
+          .append("?")
+          .append(escapeHtml4(sp.getCode()))
+          .append("</code> (<code>")
+          .append(escapeHtml4(sp.getExpression()))
+          .append("</code>)</li>\n");
+    }
+    return html.append("</ul>\n").toString();
   }
 
   private String operations() {

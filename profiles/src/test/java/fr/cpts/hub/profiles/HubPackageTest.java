@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.ElementDefinition.ElementDefinitionConstraintComponent;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.SearchParameter;
@@ -40,7 +41,24 @@ class HubPackageTest {
     assertThat(hubPackage.structureDefinitions()).hasSize(36);
     assertThat(hubPackage.codeSystems()).hasSize(15);
     assertThat(hubPackage.valueSets()).hasSize(16);
-    assertThat(hubPackage.searchParameters()).hasSize(7);
+    assertThat(hubPackage.searchParameters()).hasSize(7 + 12);
+    assertThat(hubPackage.searchParameters())
+        .filteredOn(p -> p.getStatus() == Enumerations.PublicationStatus.RETIRED)
+        .extracting(SearchParameter::getCode)
+        .as("the AuditEvent search parameters the hub does not index")
+        .containsExactlyInAnyOrder(
+            "action",
+            "address",
+            "agent-name",
+            "agent-role",
+            "entity",
+            "entity-role",
+            "outcome",
+            "policy",
+            "site",
+            "source",
+            "subtype",
+            "type");
     assertThat(hubPackage.operationDefinitions())
         .extracting(o -> o.getUrl())
         .containsExactlyInAnyOrder(
@@ -55,13 +73,16 @@ class HubPackageTest {
     assertThat(hubPackage.questionnaires())
         .extracting(q -> q.getUrl())
         .containsExactly(HubProfiles.QUESTIONNAIRE_FICHE_SAISINE);
-    assertThat(hubPackage.resources()).hasSize(36 + 15 + 16 + 7 + 8 + 1);
+    assertThat(hubPackage.resources()).hasSize(36 + 15 + 16 + 7 + 12 + 8 + 1);
   }
 
   @Test
   void everyResource_isActive_atThePackageVersion_underAKnownCanonical() {
     for (Resource resource : hubPackage.resources()) {
       MetadataResource metadata = (MetadataResource) resource;
+      if (retiresABuiltIn(metadata)) {
+        continue;
+      }
       assertThat(metadata.getStatus().toCode()).as(metadata.getUrl()).isEqualTo("active");
       assertThat(metadata.getVersion()).as(metadata.getUrl()).isEqualTo(hubPackage.version());
       assertThat(metadata.getUrl())
@@ -71,6 +92,49 @@ class HubPackageTest {
                   + "|https://mos\\.esante\\.gouv\\.fr/NOS/|http://hl7\\.org/fhir/5\\.0/).*");
       assertThat(metadata.getUrl()).endsWith(metadata.getIdPart());
     }
+  }
+
+  /**
+   * A retired SearchParameter is the hub's way of not indexing a FHIR R4 one: AuditEvent only, the
+   * same code, base, type and expression as the one it retires, under the hub's canonical base.
+   */
+  @Test
+  void everyRetiredSearchParameter_retiresAnAuditEventOneOfFhirR4_withItsDefinition() {
+    Map<String, SearchParameter> r4 =
+        FHIR.getResourceDefinition("AuditEvent").getSearchParams().stream()
+            .collect(
+                Collectors.toMap(
+                    ca.uhn.fhir.context.RuntimeSearchParam::getName,
+                    p -> {
+                      SearchParameter sp = new SearchParameter();
+                      sp.setExpression(p.getPath());
+                      sp.setType(Enumerations.SearchParamType.fromCode(p.getParamType().getCode()));
+                      return sp;
+                    }));
+    List<SearchParameter> retired =
+        hubPackage.searchParameters().stream().filter(HubPackageTest::retiresABuiltIn).toList();
+    assertThat(retired).hasSize(12);
+    for (SearchParameter parameter : retired) {
+      assertThat(parameter.getBase()).extracting(b -> b.getCode()).containsExactly("AuditEvent");
+      assertThat(parameter.getId()).endsWith("auditevent-" + parameter.getCode());
+      SearchParameter builtIn = r4.get(parameter.getCode());
+      assertThat(builtIn).as(parameter.getCode()).isNotNull();
+      assertThat(parameter.getDerivedFrom())
+          .isEqualTo("http://hl7.org/fhir/SearchParameter/AuditEvent-" + parameter.getCode());
+      assertThat(parameter.getType()).isEqualTo(builtIn.getType());
+      assertThat(parameter.getExpression()).isEqualTo(builtIn.getExpression());
+    }
+    assertThat(r4.keySet())
+        .as("what the audit trail is searched by stays")
+        .contains("date", "entity-name", "entity-type", "patient", "agent", "altid");
+    assertThat(retired)
+        .extracting(SearchParameter::getCode)
+        .doesNotContain("date", "entity-name", "entity-type", "patient", "agent", "altid");
+  }
+
+  private static boolean retiresABuiltIn(Resource resource) {
+    return resource instanceof SearchParameter parameter
+        && parameter.getStatus() == Enumerations.PublicationStatus.RETIRED;
   }
 
   @Test

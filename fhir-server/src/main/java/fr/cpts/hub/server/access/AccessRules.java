@@ -19,6 +19,7 @@ import fr.cpts.hub.server.snp.SnpAnswerOperation;
 import fr.cpts.hub.server.snp.SnpIndicatorsOperation;
 import fr.cpts.hub.server.snp.SnpRequest;
 import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Communication;
@@ -71,6 +72,26 @@ final class AccessRules {
           ImagingIndicatorsOperation.OPERATION,
           MtIndicatorsOperation.OPERATION,
           SnpIndicatorsOperation.OPERATION);
+
+  /**
+   * The types whose reading is restricted to a structure or a profile, per role: a conditional
+   * create of one of them is refused to that role, whether it matches or not ({@link
+   * #noConditionalCreate}).
+   */
+  static final List<String> GP_NO_CONDITIONAL_CREATE =
+      List.of("Appointment", "ServiceRequest", "Communication", "Patient", "DiagnosticReport");
+
+  static final List<String> RADIOLOGY_NO_CONDITIONAL_CREATE =
+      List.of(
+          "Appointment",
+          "ServiceRequest",
+          "Communication",
+          "DiagnosticReport",
+          "ImagingStudy",
+          "Endpoint");
+
+  static final List<String> SNP_NO_CONDITIONAL_CREATE =
+      List.of("ServiceRequest", "Task", "Communication", "Patient");
 
   /** User data key: set while the SAS fast path asks whether the whole answer may be shown. */
   static final String WHOLE_ANSWER_ONLY = AccessRules.class.getName() + ".wholeAnswerOnly";
@@ -152,8 +173,7 @@ final class AccessRules {
     String x = client.idnst();
     OrderSide side = OrderSide.REQUESTER;
     common(rules);
-    noConditionalCreate(
-        rules, "Appointment", "ServiceRequest", "Communication", "Patient", "DiagnosticReport");
+    noConditionalCreate(rules, GP_NO_CONDITIONAL_CREATE);
     rules
         .allow("X's professionals")
         .write()
@@ -225,14 +245,7 @@ final class AccessRules {
   private void radiology(IAuthRuleBuilder rules, String r) {
     OrderSide side = OrderSide.PERFORMER;
     common(rules);
-    noConditionalCreate(
-        rules,
-        "Appointment",
-        "ServiceRequest",
-        "Communication",
-        "DiagnosticReport",
-        "ImagingStudy",
-        "Endpoint");
+    noConditionalCreate(rules, RADIOLOGY_NO_CONDITIONAL_CREATE);
     writeAndDelete(rules, "Device", (res, q) -> scope.isDevice((Device) res, r, q));
     writeAndDelete(
         rules,
@@ -318,7 +331,7 @@ final class AccessRules {
 
   /** Broadcasting SNP requests: their ServiceRequests, Tasks and messages, nothing else. */
   private void snpBroadcasts(IAuthRuleBuilder rules) {
-    noConditionalCreate(rules, "ServiceRequest", "Task", "Communication", "Patient");
+    noConditionalCreate(rules, SNP_NO_CONDITIONAL_CREATE);
     readAndWrite(rules, "ServiceRequest", (res, q) -> isSnpRequest(res));
     readAndWrite(rules, "Task", (res, q) -> SnpRequest.isBroadcast(res));
     readScoped(rules, "Communication", (res, q) -> isSnpMessage(res));
@@ -347,9 +360,12 @@ final class AccessRules {
 
   /**
    * A conditional create that finds a match answers with the stored resource and stores nothing, so
-   * no write rule would see it: refused for the types whose reading is restricted.
+   * no write rule would see it: refused for the types whose reading is restricted, whether it
+   * matches or not (a refusal on a match only would itself tell that the resource exists). HAPI
+   * applies this rule to a plain POST with {@code If-None-Exist}; {@link AccessRulesInterceptor}
+   * applies it to the entries of a transaction or batch ({@link #conditionalCreatesRefused}).
    */
-  private static void noConditionalCreate(IAuthRuleBuilder rules, String... types) {
+  private static void noConditionalCreate(IAuthRuleBuilder rules, List<String> types) {
     for (String type : types) {
       rules
           .deny("conditional create of " + type)
@@ -357,6 +373,16 @@ final class AccessRules {
           .resourcesOfType(type)
           .andThen();
     }
+  }
+
+  /** The types of which the client may not create conditionally ({@link #noConditionalCreate}). */
+  static Set<String> conditionalCreatesRefused(ClientIdentity client) {
+    return switch (client.role()) {
+      case GP_SOFTWARE -> Set.copyOf(GP_NO_CONDITIONAL_CREATE);
+      case RADIOLOGY -> Set.copyOf(RADIOLOGY_NO_CONDITIONAL_CREATE);
+      case SAS_PLATFORM -> Set.copyOf(SNP_NO_CONDITIONAL_CREATE);
+      default -> Set.of();
+    };
   }
 
   private void writeAndDelete(IAuthRuleBuilder rules, String type, ResourceCheck check) {

@@ -16,8 +16,10 @@ import fr.cpts.hub.server.security.AnonymousRequest;
 import fr.cpts.hub.server.security.ClientIdentity;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -122,6 +124,37 @@ public class AccessRulesInterceptor extends AuthorizationInterceptor implements 
     }
   }
 
+  /**
+   * A conditional create ({@code ifNoneExist}) inside a transaction or batch, of a type the
+   * caller's rules refuse to create conditionally ({@link AccessRules#conditionalCreatesRefused}):
+   * refused as a plain POST with {@code If-None-Exist} is, whether it matches or not. HAPI's
+   * conditional rules read the condition from the request's headers, so they do not see the
+   * entries'. The hub's own conditions (the MT intake's) are added later, at storage.
+   */
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+  public void conditionalCreatesInTransactions(
+      RequestDetails request, RestOperationTypeEnum operation) {
+    if (operation != RestOperationTypeEnum.TRANSACTION
+        || !(request.getResource() instanceof Bundle bundle)) {
+      return;
+    }
+    Set<String> refused =
+        ClientIdentity.of(request).map(AccessRules::conditionalCreatesRefused).orElse(Set.of());
+    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+      if (entry.getRequest().getMethod() == Bundle.HTTPVerb.POST
+          && entry.getRequest().hasIfNoneExist()
+          && entry.getResource() != null
+          && refused.contains(entry.getResource().fhirType())) {
+        request
+            .getUserData()
+            .put(
+                REFUSED,
+                new Refused(RestOperationTypeEnum.CREATE, entry.getResource().fhirType(), true));
+        handleDeny(request, null);
+      }
+    }
+  }
+
   /** Remembers what a refusal was about (the interaction and the type), for its message. */
   @Override
   public Verdict applyRulesAndReturnDecision(
@@ -141,7 +174,10 @@ public class AccessRulesInterceptor extends AuthorizationInterceptor implements 
           .putIfAbsent(
               REFUSED,
               new Refused(
-                  operation, typeOf(request, inputResource, inputResourceId, outputResource)));
+                  operation,
+                  typeOf(request, inputResource, inputResourceId, outputResource),
+                  operation == RestOperationTypeEnum.CREATE
+                      && request.getConditionalUrl(RestOperationTypeEnum.CREATE) != null));
     }
     return verdict;
   }
@@ -151,7 +187,7 @@ public class AccessRulesInterceptor extends AuthorizationInterceptor implements 
     Refused refused =
         request.getUserData().get(REFUSED) instanceof Refused r
             ? r
-            : new Refused(request.getRestOperationType(), request.getResourceName());
+            : new Refused(request.getRestOperationType(), request.getResourceName(), false);
     Optional<ClientIdentity> client = ClientIdentity.of(request);
     String message;
     if (client.isPresent()) {
@@ -206,14 +242,14 @@ public class AccessRulesInterceptor extends AuthorizationInterceptor implements 
     return request.getResourceName();
   }
 
-  /** What was refused: an interaction on a resource type. */
-  private record Refused(RestOperationTypeEnum operation, String type) {
+  /** What was refused: an interaction on a resource type (a create: conditional or not). */
+  private record Refused(RestOperationTypeEnum operation, String type, boolean conditional) {
     String describe() {
       String what =
           switch (operation == null ? RestOperationTypeEnum.METADATA : operation) {
             case READ, VREAD -> "read";
             case SEARCH_TYPE, SEARCH_SYSTEM, GET_PAGE -> "search";
-            case CREATE -> "create";
+            case CREATE -> conditional ? "create with If-None-Exist" : "create";
             case UPDATE -> "update";
             case PATCH -> "patch";
             case DELETE -> "delete";

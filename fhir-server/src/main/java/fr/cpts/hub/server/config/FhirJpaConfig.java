@@ -68,6 +68,10 @@ public class FhirJpaConfig {
     // The hub validates codes in memory, from its profiles package; HAPI's scheduled pre-expansion
     // of stored ValueSets needs Hibernate Search, which the hub does not run.
     settings.setPreExpandValueSets(false);
+    // The profiles package retires the AuditEvent search parameters nobody searches by (a
+    // SearchParameter of the same code and base, status retired, is how HAPI stops indexing a
+    // built-in one); HAPI's installer would otherwise skip every resource that is not active.
+    settings.setValidateResourceStatusForPackageUpload(false);
     return settings;
   }
 

@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
@@ -35,7 +36,9 @@ import org.springframework.stereotype.Component;
  * conditional create of one URL is deleted by the first update of the resource created, no-op or
  * not ({@code BaseHapiFhirResourceDao.doUpdateForUpdateOrPatch}), so a conditional PUT that found
  * nothing, then stored after another PUT had created and a third updated, made a second
- * Practitioner.
+ * Practitioner. A write that cannot have the lock (another holds it, or created it at the same
+ * moment) is refused with 409 {@code HUB-0432}, which HAPI first retries ({@link
+ * ConditionalCreateLockInterceptor#retryable}).
  */
 @Component
 @Interceptor(order = PractitionerIdentityInterceptor.AFTER_VALIDATION)
@@ -56,16 +59,16 @@ public class PractitionerIdentityInterceptor implements HubStorageInterceptor {
   }
 
   @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER_VALIDATION)
-  public void created(IBaseResource resource) {
-    check(resource);
+  public void created(IBaseResource resource, RequestDetails request) {
+    check(resource, request);
   }
 
   @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = AFTER_VALIDATION)
-  public void updated(IBaseResource previous, IBaseResource resource) {
-    check(resource);
+  public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+    check(resource, request);
   }
 
-  private void check(IBaseResource resource) {
+  private void check(IBaseResource resource, RequestDetails request) {
     if (!(resource instanceof Practitioner practitioner)) {
       return;
     }
@@ -76,7 +79,7 @@ public class PractitionerIdentityInterceptor implements HubStorageInterceptor {
             .toList();
     // Locks first, in one order (no two writers wait on each other), then the searches.
     for (Identifier identifier : unique) {
-      lock(identifier);
+      lock(identifier, request);
     }
     String self = practitioner.getIdElement().getIdPart();
     for (Identifier identifier : unique) {
@@ -105,11 +108,12 @@ public class PractitionerIdentityInterceptor implements HubStorageInterceptor {
     }
   }
 
-  private void lock(Identifier identifier) {
+  private void lock(Identifier identifier, RequestDetails request) {
     try {
       locks.lock(identifier.getSystem(), identifier.getValue());
     } catch (IdentifierLocks.LockFailure e) {
-      throw new ResourceVersionConflictException(
+      throw ConditionalCreateLockInterceptor.retryable(
+          request,
           "HUB-0432: another request is writing a Practitioner with the identifier "
               + identifier.getSystem()
               + "|"

@@ -413,6 +413,54 @@ class AccessRulesIT {
     assertThat(count("Slot", theirs.getIdentifierFirstRep())).isZero();
   }
 
+  /**
+   * A conditional create that matches answers with the stored resource: of a patient of another
+   * structure, that would show it. Refused whether it matches or not (a refusal only on a match
+   * would tell that the patient exists), plain or inside a transaction; the refusal names neither
+   * the match nor its id. The same body without a condition is an ordinary create, allowed.
+   */
+  @Test
+  void gpSoftware_conditionalCreateOfAPatient_isRefusedWhetherItMatchesOrNot_andShowsNothing() {
+    IGenericClient gp = secure(DevPkiFiles.GP_SOFTWARE.id());
+    Patient body = HubClient.example("Patient-ex-patient-ins.json");
+    Identifier ins = body.getIdentifierFirstRep();
+    int before = count("Patient", ins);
+    assertThat(before).as("the patient stored for another structure holds this INS").isPositive();
+    String matching = "identifier=" + ins.getSystem() + "|" + ins.getValue();
+    String matchingNothing =
+        "identifier=" + ins.getSystem() + "|" + (100_000_000_000_000L + SEQUENCE.incrementAndGet());
+
+    for (String condition : List.of(matching, matchingNothing)) {
+      assertRefusedWithoutTheMatch(
+          () -> gp.create().resource(body).conditionalByUrl("Patient?" + condition).execute());
+      Bundle transaction = transaction(body.copy());
+      transaction.getEntryFirstRep().getRequest().setIfNoneExist(condition);
+      assertRefusedWithoutTheMatch(() -> gp.transaction().withBundle(transaction).execute());
+      Bundle batch = transaction(body.copy()).setType(Bundle.BundleType.BATCH);
+      batch.getEntryFirstRep().getRequest().setIfNoneExist("Patient?" + condition);
+      assertRefusedWithoutTheMatch(() -> gp.transaction().withBundle(batch).execute());
+    }
+    assertThat(count("Patient", ins)).as("nothing stored").isEqualTo(before);
+
+    assertThat(gp.create().resource(body).execute().getCreated()).isTrue();
+    assertThat(count("Patient", ins)).isEqualTo(before + 1);
+  }
+
+  /** 403 HUB-0550 saying a conditional create was refused, without the matching patient's id. */
+  private void assertRefusedWithoutTheMatch(Runnable call) {
+    assertRefused(call, "0550");
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            BaseServerResponseException.class,
+            e -> {
+              String diagnostics =
+                  ((OperationOutcome) e.getOperationOutcome()).getIssueFirstRep().getDiagnostics();
+              assertThat(diagnostics)
+                  .contains("create with If-None-Exist Patient")
+                  .doesNotContain(patient);
+            });
+  }
+
   @Test
   void gpSoftware_readsTheAppointmentsAndOrdersOfItsStructure_notAnotherOnes() {
     IGenericClient gp = secure(DevPkiFiles.GP_SOFTWARE.id());
