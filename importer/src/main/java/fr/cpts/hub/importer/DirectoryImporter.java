@@ -220,8 +220,17 @@ public final class DirectoryImporter {
 
   /** One transaction for the batch; counts the hub's answers. */
   private void write(List<RppsProfessional> batch) {
-    Bundle transaction = new Bundle().setType(BundleType.TRANSACTION);
     List<String> types = new ArrayList<>();
+    Bundle response = transact(transaction(batch, types));
+    count(response, types);
+  }
+
+  /**
+   * The transaction of conditional PUTs that writes a batch of professionals, every resource tagged
+   * ({@link ImportTag}); {@code types} receives the resource type of each entry, in order.
+   */
+  static Bundle transaction(List<RppsProfessional> batch, List<String> types) {
+    Bundle transaction = new Bundle().setType(BundleType.TRANSACTION);
     Set<String> urls = new LinkedHashSet<>();
     // Organizations, then Locations, then Practitioners, then their roles: referenced first.
     for (String type : List.of("Organization", "Location", "Practitioner", "PractitionerRole")) {
@@ -247,8 +256,7 @@ public final class DirectoryImporter {
         }
       }
     }
-    Bundle response = transact(transaction);
-    count(response, types);
+    return transaction;
   }
 
   private Bundle transact(Bundle transaction) {
@@ -277,7 +285,7 @@ public final class DirectoryImporter {
   }
 
   /** Whether HAPI's outcome of a write says it stored nothing new. */
-  private static boolean noChange(Resource outcome) {
+  static boolean noChange(Resource outcome) {
     if (outcome instanceof OperationOutcome oo) {
       return oo.getIssue().stream()
           .flatMap(issue -> issue.getDetails().getCoding().stream())
@@ -287,7 +295,7 @@ public final class DirectoryImporter {
     return false;
   }
 
-  private static void tag(Resource resource) {
+  static void tag(Resource resource) {
     Coding tag = ImportTag.coding();
     if (resource.getMeta().getTag(tag.getSystem(), tag.getCode()) == null) {
       resource.getMeta().addTag(tag);

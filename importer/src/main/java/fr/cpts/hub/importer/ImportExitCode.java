@@ -21,5 +21,14 @@ public final class ImportExitCode {
   /** Everything was written but the deactivation was refused by its guard. */
   public static final int DEACTIVATION_REFUSED = 5;
 
+  /** Delta sync: the national directory refused the API key (401 or 403); nothing was read. */
+  public static final int API_KEY_REFUSED = 6;
+
+  /**
+   * Delta sync: the national directory stayed unavailable (429, 5xx, no connection) after every
+   * retry, or refused the query: what was read was written, the watermark was not moved.
+   */
+  public static final int API_UNAVAILABLE = 7;
+
   private ImportExitCode() {}
 }

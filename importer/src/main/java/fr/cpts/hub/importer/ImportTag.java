@@ -16,10 +16,21 @@ public final class ImportTag {
   /** The public RPPS extract ({@code PS_LibreAcces_Personne_activite}). */
   public static final String RPPS_EXTRACT = "rpps-extract";
 
+  /**
+   * The national directory's FHIR API (Annuaire Santé): a second tag the delta sync adds beside
+   * {@link #RPPS_EXTRACT}, which it keeps so that the next extract import treats what the sync
+   * wrote as its own (and deactivates it when the extract no longer has it).
+   */
+  public static final String ANNUAIRE_API = "annuaire-sante-api";
+
   /** {@code _tag} search value. */
   public static final String SEARCH_VALUE = SYSTEM + "|" + RPPS_EXTRACT;
 
   private ImportTag() {}
+
+  static Coding apiCoding() {
+    return new Coding(SYSTEM, ANNUAIRE_API, "Annuaire Santé FHIR API");
+  }
 
   static Coding coding() {
     return new Coding(SYSTEM, RPPS_EXTRACT, "Public RPPS extract");

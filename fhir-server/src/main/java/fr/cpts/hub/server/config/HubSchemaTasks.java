@@ -215,5 +215,14 @@ public final class HubSchemaTasks extends BaseMigrationTasks<HubSchemaTasks.Rele
         .addIndex("20261223.3", "IDX_HUB_HL7V2_OUTBOX_DUE")
         .unique(false)
         .withColumns("STATE", "NEXT_ATTEMPT_AT");
+
+    // The runs of the scheduled jobs that one node only must do (JobRuns): one row per job, the
+    // key of its last claimed run, locked while a node claims the next one.
+    Builder.BuilderAddTableByColumns jobs =
+        v01.addTableByColumns("20261226.1", "HUB_JOB_RUN", "JOB_NAME");
+    jobs.addColumn("JOB_NAME").nonNullable().type(ColumnTypeEnum.STRING, 64);
+    jobs.addColumn("RUN_KEY").nonNullable().type(ColumnTypeEnum.STRING, 64);
+    jobs.addColumn("CLAIMED_AT").nonNullable().type(ColumnTypeEnum.DATE_TIMESTAMP);
+    jobs.addColumn("CLAIMED_BY").nonNullable().type(ColumnTypeEnum.STRING, 100);
   }
 }
